@@ -1,0 +1,50 @@
+# The README's two commands live here: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test venv migrate demo worker lint messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Set up, load the demo alliance (idempotent), start a task worker and serve.
+run: demo
+	@$(BIN)/python manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# ruff, migration check and the whole suite, browser journeys included.
+test: lint
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+messages: venv
+	for app in gongjian/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); fi; done
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

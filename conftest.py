@@ -1,0 +1,32 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop beside the live server
+
+
+@pytest.fixture
+def world(db):
+    from gongjian.lib.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a Django test client signed in as user."""
+    from gongjian.lib.testing import sign_in
+
+    def _client_for(user):
+        from django.test import Client
+
+        return sign_in(Client(), user)
+
+    return _client_for
+
+
+@pytest.fixture
+def api_for(db):
+    from gongjian.lib.testing import api_client_for
+
+    return api_client_for

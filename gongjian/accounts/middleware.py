@@ -1,0 +1,51 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Views a user may reach while the account still owes a password change or a second factor.
+OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/accounts/password/", "/accounts/two-factor/")
+
+
+class SessionLifetimeMiddleware:
+    """An absolute session lifetime on top of the idle timeout (SECURITY.md item 3)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.setdefault("started_at", time.time())
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class AccountPolicyMiddleware:
+    """Before anything else: change an initial or expired password, then enrol or pass TOTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        path = request.path
+        if user.is_authenticated and not path.startswith(OPEN_PREFIXES):
+            target = None
+            if user.must_change_password or user.password_expired:
+                target = "accounts:password_change"
+            elif user.requires_two_factor and not user.is_verified():
+                from django_otp import user_has_device
+
+                target = "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
+            if target:
+                if path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse({"detail": "account_action_required", "action": target.split(":")[1]}, status=403)
+                return redirect(reverse(target) + "?next=" + path)
+        return self.get_response(request)

@@ -1,0 +1,125 @@
+import hashlib
+import hmac
+import json
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKOUT = "lockout", _("Lockout")
+    LOGOUT = "logout", _("Logout")
+    PASSWORD_CHANGE = "password_change", _("Password change")
+    TWO_FACTOR = "two_factor", _("Two-factor change")
+    ROLE_CHANGE = "role_change", _("Role change")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    ARCHIVE = "archive", _("Archive")
+    DELETE = "delete", _("Delete")
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+    VIEW_PERSONAL = "view_personal", _("View personal data")
+    PUBLISH = "publish", _("Publish")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+# Chained records must be appended one at a time; on PostgreSQL an advisory
+# lock serialises writers, SQLite's IMMEDIATE transactions already do.
+AUDIT_CHAIN_LOCK = 0x6A6A6175
+
+
+class Record(models.Model):
+    """One audit record: who did what to which object from where, and how it ended.
+
+    Each record carries an HMAC over its own content and the previous record's
+    HMAC, so changing or deleting any row breaks the chain from there on.
+    """
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    prev_mac = models.CharField(max_length=64, blank=True, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
+    def canonical(self) -> bytes:
+        body = {
+            "t": self.created_at.isoformat(timespec="microseconds"),
+            "a": self.actor_id,
+            "n": self.actor_name,
+            "ip": self.ip or "",
+            "act": self.action,
+            "ot": self.object_type,
+            "oid": self.object_id,
+            "or": self.object_repr,
+            "c": self.changes,
+            "o": self.outcome,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def compute_mac(self, prev_mac: str) -> str:
+        return hmac.new(settings.AUDIT_HMAC_KEY.encode(), prev_mac.encode() + b"|" + self.canonical(), hashlib.sha256).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        self.created_at = self.created_at or timezone.now()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+            last = Record.objects.order_by("-pk").values_list("mac", flat=True).first()
+            self.prev_mac = last or ""
+            self.mac = self.compute_mac(self.prev_mac)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+
+def verify_chain(batch_size: int = 2000):
+    """Return the first record whose MAC or link does not verify, or None."""
+    prev = ""
+    last_pk = 0
+    while True:
+        batch = list(Record.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        if not batch:
+            return None
+        for record in batch:
+            if record.prev_mac != prev or not hmac.compare_digest(record.mac, record.compute_mac(prev)):
+                return record
+            prev = record.mac
+            last_pk = record.pk

@@ -1,0 +1,103 @@
+"""The one access helper every view and API endpoint goes through.
+
+Scope is the set of organizations a user reaches: alliance admins reach
+everything, org admins reach the organizations they administer and every
+organization below them, members reach the organizations they belong to.
+Anything outside the scope answers 404, as if it did not exist.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    visible: frozenset[int]
+    editable: frozenset[int]
+
+    def can_view(self, org_id) -> bool:
+        return self.everything or org_id in self.visible
+
+    def can_edit(self, org_id) -> bool:
+        return self.everything or org_id in self.editable
+
+
+NOBODY = Scope(False, frozenset(), frozenset())
+
+
+def scope_for(user) -> Scope:
+    """Computed once per user object (so once per request)."""
+    if user is None or not user.is_authenticated:
+        return NOBODY
+    cached = getattr(user, "_gongjian_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser or getattr(user, "is_alliance_admin", False):
+        scope = Scope(True, frozenset(), frozenset())
+    elif not user.person_id:
+        scope = NOBODY
+    else:
+        Organization = apps.get_model("orgs", "Organization")
+        Membership = apps.get_model("orgs", "Membership")
+        rows = list(
+            Membership.objects.current()
+            .filter(person_id=user.person_id, organization__archived_at__isnull=True)
+            .values_list("organization_id", "organization__path", "role")
+        )
+        admin_paths = [path for _, path, role in rows if role == Membership.Role.ADMIN]
+        editable = set()
+        if admin_paths:
+            q = models.Q()
+            for path in admin_paths:
+                q |= models.Q(path__startswith=path)
+            editable = set(Organization.objects.filter(q).values_list("pk", flat=True))
+        visible = editable | {org_id for org_id, _, _ in rows}
+        scope = Scope(False, frozenset(visible), frozenset(editable))
+    user._gongjian_scope = scope
+    return scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySets of scoped models expose visible_to(user) and editable_by(user).
+
+    ``scope_lookup`` is the path from the model to an organization id; a
+    multi-valued path is filtered through a subquery so rows do not repeat.
+    """
+
+    scope_lookup = "organization"
+    scope_multi = False
+
+    def _in_scope(self, ids):
+        lookup = {f"{self.scope_lookup}__in": ids}
+        if self.scope_multi:
+            return self.filter(pk__in=self.model._base_manager.filter(**lookup).values("pk"))
+        return self.filter(**lookup)
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        return self if scope.everything else self._in_scope(scope.visible)
+
+    def editable_by(self, user):
+        scope = scope_for(user)
+        return self if scope.everything else self._in_scope(scope.editable)
+
+
+def get_object_for(user, model, action="view", queryset=None, **lookup):
+    """Fetch one object the user may act on.
+
+    Outside the user's scope: 404. Visible but not editable for a change: 403,
+    because the user already knows the object exists.
+    """
+    base = queryset if queryset is not None else model._default_manager.all()
+    try:
+        obj = base.visible_to(user).get(**lookup)
+    except (model.DoesNotExist, ValueError, ValidationError) as e:
+        raise Http404 from e
+    if action != "view" and not base.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj

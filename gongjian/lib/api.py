@@ -1,0 +1,114 @@
+"""Shared API pieces: one validation path (Model.full_clean), scoped viewsets."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .access import scope_for
+
+
+def django_errors_to_drf(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        detail = {("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for m in v.messages] for k, v in error.message_dict.items()}
+    else:
+        detail = {"non_field_errors": [str(m) for m in error.messages]}
+    return ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = django_errors_to_drf(exc)
+    elif isinstance(exc, ProtectedError):
+        return Response({"detail": _("This item is still in use and cannot be removed.")}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, IntegrityError):
+        return Response({"detail": _("This change conflicts with existing data.")}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    """Runs Model.full_clean() so the API enforces exactly the form's rules."""
+
+    def _clean(self, instance):
+        try:
+            instance.full_clean(validate_unique=True)
+        except DjangoValidationError as e:
+            raise django_errors_to_drf(e) from e
+
+    def create(self, validated_data):
+        m2m = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
+        instance = self.Meta.model(**validated_data)
+        self._clean(instance)
+        with transaction.atomic():
+            instance.save()
+            for key, value in m2m.items():
+                getattr(instance, key).set(value)
+        return instance
+
+    def update(self, instance, validated_data):
+        m2m = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        self._clean(instance)
+        with transaction.atomic():
+            instance.save()
+            for key, value in m2m.items():
+                getattr(instance, key).set(value)
+        return instance
+
+    def _is_m2m(self, name):
+        field = self.Meta.model._meta.get_field(name) if name in {f.name for f in self.Meta.model._meta.get_fields()} else None
+        return field is not None and field.many_to_many
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """A viewset over a ScopedQuerySet: lists what the user sees, changes what they may edit.
+
+    Objects are addressed by UUID. Destroying an archivable object archives it.
+    Subclasses decide who may create through ``check_create(serializer)``.
+    """
+
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        # Visible but not editable answers 403 from get_object().
+        return self.queryset.all().visible_to(self.request.user)
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.action in ("update", "partial_update", "destroy") and not self.queryset.editable_by(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def check_create(self, serializer):
+        if not scope_for(self.request.user).everything:
+            raise PermissionDenied
+
+    def perform_create(self, serializer):
+        self.check_create(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        self.check_update(serializer)
+        serializer.save()
+
+    def check_update(self, serializer):
+        """Hook: refuse moving an object outside the user's scope."""
+
+    def perform_destroy(self, instance):
+        if hasattr(instance, "archive"):
+            try:
+                instance.archive()
+            except DjangoValidationError as e:
+                raise django_errors_to_drf(e) from e
+        else:
+            instance.delete()
+
+
+__all__ = ["CleanModelSerializer", "Http404", "ScopedViewSet"]

@@ -1,0 +1,60 @@
+import contextvars
+import secrets
+
+from django.conf import settings
+
+# The request being served, so model signals (the audit trail) know the actor
+# and source address without every call site passing them down.
+current_request: contextvars.ContextVar = contextvars.ContextVar("current_request", default=None)
+
+
+def client_ip(request) -> str | None:
+    # Only REMOTE_ADDR is trusted; a proxy must set it (see docs/deployment.md).
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class CurrentRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+class ContentSecurityPolicyMiddleware:
+    """A nonce-based CSP on every response (SECURITY.md item 12).
+
+    Templates put ``nonce="{{ request.csp_nonce }}"`` on inline scripts; any
+    injected script without it is refused by the browser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            policy = (
+                "default-src 'self'; "
+                f"script-src 'self' 'nonce-{request.csp_nonce}'; "
+                "style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data: blob:; font-src 'self' data:; "
+                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+            )
+            response["Content-Security-Policy"] = policy
+        if getattr(request, "no_store", False):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+def mark_no_store(request):
+    """Pages with personal data must not be cached (SECURITY.md item 16)."""
+    request.no_store = True
+
+
+__all__ = ["client_ip", "current_request", "mark_no_store", "settings"]

@@ -1,0 +1,57 @@
+"""Abstract bases shared by the domain apps."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackedModel(models.Model):
+    """A business object: public UUID, timestamps, and an audit trail entry per write.
+
+    The audit app connects its signal handlers to every subclass, so
+    subclassing is all a model needs to be audited. Fields named in
+    ``audit_masked`` are masked in the recorded diff.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    audit_masked: tuple[str, ...] = ()
+    audit_ignored: tuple[str, ...] = ("updated_at", "created_at")
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class ArchivableModel(models.Model):
+    """Something with history is archived, never deleted."""
+
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self):
+        if self.archived_at is None:
+            self.archived_at = timezone.now()
+            self.save(update_fields=["archived_at", "updated_at"] if hasattr(self, "updated_at") else ["archived_at"])
+
+    def restore(self):
+        if self.archived_at is not None:
+            self.archived_at = None
+            self.save(update_fields=["archived_at", "updated_at"] if hasattr(self, "updated_at") else ["archived_at"])

@@ -1,0 +1,46 @@
+"""The main menu, collected from each app's ``menu`` so apps stay independent.
+
+An app config declares ``menu = [MenuItem(group, label, url_name, visible)]``;
+``visible`` is a callable taking the user. Groups keep the three tracks in place.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+GROUPS = (
+    ("orgs", _("Organizations")),
+    ("study", _("Joint study")),
+    ("build", _("Joint building")),
+    ("create", _("Joint projects")),
+    ("insights", _("Insights")),
+    ("admin", _("Administration")),
+)
+
+
+def signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    group: str
+    label: str
+    url_name: str
+    visible: Callable = signed_in
+    order: int = 50
+
+
+def menu_for(user):
+    items = {key: [] for key, _ in GROUPS}
+    for config in apps.get_app_configs():
+        for item in getattr(config, "menu", ()):
+            if item.group in items and item.visible(user):
+                try:
+                    items[item.group].append((item.order, str(item.label), reverse(item.url_name)))
+                except NoReverseMatch:
+                    continue
+    return [(key, label, [(name, url) for _, name, url in sorted(items[key])]) for key, label in GROUPS]

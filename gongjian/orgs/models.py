@@ -1,0 +1,347 @@
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from gongjian.lib.access import ScopedQuerySet, scope_for
+from gongjian.lib.crypto import EncryptedTextField, lookup_hash, mask
+from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+
+from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
+from .validators import validate_credit_code, validate_id_number, validate_mainland_phone
+
+
+def pinyin_keys(*names: str) -> tuple[str, str]:
+    """Initials and full pinyin, so "gfl" and "guangfulin" both find 广富林街道党工委."""
+    initials, full = [], []
+    for name in names:
+        if name:
+            initials.append("".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower())
+            full.append("".join(lazy_pinyin(name, errors="default")).lower())
+    return " ".join(initials), " ".join(full)
+
+
+class MaterializedPathMixin(models.Model):
+    """A tree stored as "/1/7/42/" so a whole subtree is one prefix query."""
+
+    path = models.CharField(max_length=512, db_index=True, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def is_ancestor_of(self, other) -> bool:
+        return bool(self.pk) and other.path.startswith(self.path) and other.pk != self.pk
+
+    def _computed_path(self) -> str:
+        return (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            new_path = self._computed_path()
+            if new_path != old_path:
+                type(self)._base_manager.filter(pk=self.pk).update(path=new_path)
+                self.path = new_path
+                if old_path:
+                    self._rebase_descendants(old_path, new_path)
+
+    def _rebase_descendants(self, old_path, new_path):
+        # Moving a node moves its subtree: rewrite every descendant's prefix.
+        manager = type(self)._base_manager
+        for pk, path in manager.filter(path__startswith=old_path).exclude(pk=self.pk).values_list("pk", "path"):
+            manager.filter(pk=pk).update(path=new_path + path[len(old_path) :])
+
+    def clean_parent(self):
+        if self.parent_id and self.pk:
+            if self.parent_id == self.pk or self.parent.path.startswith(self.path):
+                raise ValidationError({"parent": _("An item cannot be placed under itself or one of its descendants.")})
+
+
+class Region(MaterializedPathMixin, TrackedModel):
+    """An administrative area: 市 → 区县 → 街镇 → 居村."""
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("administrative code"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgs_region_unique_name_in_parent"),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(parent=None), name="orgs_region_unique_root_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.clean_parent()
+        if self.parent_id and self.level is not None and self.parent.level >= self.level:
+            raise ValidationError({"level": _("A region must be one level below its parent.")})
+
+    def full_name(self) -> str:
+        names = dict(Region.objects.filter(pk__in=self.ancestor_ids()).values_list("pk", "name"))
+        return "".join(names.get(pk, "") for pk in self.ancestor_ids()) + self.name
+
+
+class CapabilityTag(models.Model):
+    """A capability an organization offers, e.g. 工业设计 or 就业服务 (学科优势, 服务能力)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("capability tag")
+        verbose_name_plural = _("capability tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
+    scope_lookup = "pk"
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(short_name__icontains=text)
+            | models.Q(pinyin_initials__contains=text.lower())
+            | models.Q(pinyin__contains=text.lower().replace(" ", ""))
+        )
+
+    def directory(self):
+        """Names every signed-in user may pick from (co-hosts, partners); no details."""
+        return self.active().filter(status=OrgStatus.ACTIVE).only("pk", "uuid", "name", "sector")
+
+
+class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
+    """A party organization or unit (党组织); a branch sits under its parent's unit."""
+
+    Sector = Sector
+    Kind = OrgKind
+    Status = OrgStatus
+
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code])
+    tags = models.ManyToManyField(CapabilityTag, verbose_name=_("capability tags"), blank=True, related_name="organizations")
+    description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True, validators=[validate_mainland_phone])
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
+    pinyin_initials = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    pinyin = models.CharField(max_length=600, blank=True, editable=False)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    audit_masked = ("contact_phone",)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="orgs_org_unique_name_in_parent"),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(parent=None), name="orgs_org_unique_root_name"),
+            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""), name="orgs_org_unique_credit_code"),
+            models.CheckConstraint(condition=models.Q(sector__in=Sector.values), name="orgs_org_sector_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=OrgStatus.values), name="orgs_org_status_valid"),
+        ]
+        indexes = [models.Index(fields=["sector", "kind"]), models.Index(Lower("name"), name="orgs_org_name_lower")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.clean_parent()
+        self.credit_code = (self.credit_code or "").strip().upper()
+        siblings = Organization.objects.filter(parent_id=self.parent_id, name=self.name).exclude(pk=self.pk)
+        if self.name and siblings.exists():
+            raise ValidationError({"name": _("An organization with this name already exists under the same parent.")})
+
+    def save(self, *args, **kwargs):
+        self.pinyin_initials, self.pinyin = pinyin_keys(self.name, self.short_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "short_name"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"pinyin_initials", "pinyin"}
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask(self.contact_phone)
+
+    def descendants(self):
+        return Organization.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
+
+    def ancestors(self):
+        return Organization.objects.filter(pk__in=self.ancestor_ids()).order_by("path")
+
+    def archive(self):
+        if self.children.filter(archived_at__isnull=True).exists():
+            raise ValidationError(_("Archive or move the organizations under it first."))
+        super().archive()
+
+
+class PersonQuerySet(ScopedQuerySet, ArchivableQuerySet):
+    scope_lookup = "memberships__organization"
+    scope_multi = True
+
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.person_id and not scope_for(user).everything:
+            qs = qs | self.filter(pk=user.person_id)
+        return qs
+
+    def speakers(self):
+        return self.active().filter(is_speaker=True)
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        q = models.Q(name__icontains=text) | models.Q(pinyin_initials__startswith=text.lower())
+        if text.isdigit() and len(text) >= 7:
+            q |= models.Q(phone_hash=lookup_hash(text))
+        return self.filter(q)
+
+
+class Person(ArchivableModel, TrackedModel):
+    """A person in the alliance: titles, honours, contact details and speaker profile.
+
+    Phone and ID numbers are encrypted at rest and looked up by keyed hash.
+    """
+
+    class Gender(models.TextChoices):
+        UNKNOWN = "", _("Unspecified")
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    name = models.CharField(_("name"), max_length=40)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True, default="")
+    phone = EncryptedTextField(_("mobile phone"), blank=True, validators=[validate_mainland_phone])
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True, validators=[validate_id_number])
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    titles = models.JSONField(_("titles and honours"), default=list, blank=True)
+    is_speaker = models.BooleanField(_("in the expert pool"), default=False)
+    speaker_topics = models.JSONField(_("lecture topics"), default=list, blank=True)
+    bio = models.TextField(_("profile"), blank=True)
+    pinyin_initials = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    audit_masked = ("phone", "id_number", "phone_hash", "id_number_hash")
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="orgs_person_unique_phone"),
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="orgs_person_unique_id_number"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.phone = (self.phone or "").replace(" ", "").replace("-", "")
+        self.id_number = (self.id_number or "").strip().upper()
+        if not isinstance(self.titles, list) or not all(isinstance(t, str) for t in self.titles):
+            raise ValidationError({"titles": _("Titles must be a list of text.")})
+        if not isinstance(self.speaker_topics, list) or not all(isinstance(t, str) for t in self.speaker_topics):
+            raise ValidationError({"speaker_topics": _("Topics must be a list of text.")})
+        if self.is_speaker and not self.speaker_topics:
+            raise ValidationError({"speaker_topics": _("A speaker needs at least one lecture topic.")})
+        if self.phone and Person.objects.filter(phone_hash=lookup_hash(self.phone)).exclude(pk=self.pk).exists():
+            raise ValidationError({"phone": _("Another person already has this phone number.")})
+        if self.id_number and Person.objects.filter(id_number_hash=lookup_hash(self.id_number)).exclude(pk=self.pk).exists():
+            raise ValidationError({"id_number": _("Another person already has this ID number.")})
+
+    def save(self, *args, **kwargs):
+        self.phone_hash = lookup_hash(self.phone)
+        self.id_number_hash = lookup_hash(self.id_number)
+        self.pinyin_initials = pinyin_keys(self.name)[0]
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number)
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    scope_lookup = "organization"
+
+    def current(self):
+        today = timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=today))
+
+
+class Membership(TrackedModel):
+    """A person's role in an organization; an admin role reaches the organizations below too."""
+
+    Role = MembershipRole
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    position = models.CharField(_("position"), max_length=40, blank=True, help_text=_("e.g. 书记, 组织委员"))
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__path", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization"], name="orgs_membership_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=MembershipRole.values), name="orgs_membership_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(joined_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
+                name="orgs_membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.organization}"
+
+    def clean(self):
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("The leaving date cannot be before the joining date.")})
+        if (
+            self.person_id
+            and self.organization_id
+            and Membership.objects.filter(person_id=self.person_id, organization_id=self.organization_id).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(_("This person already has a membership in this organization."))
