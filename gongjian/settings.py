@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gongjian.agreements",
     "gongjian.exchange",
     "gongjian.projects",
+    "gongjian.imports",
 ]
 
 MIDDLEWARE = [

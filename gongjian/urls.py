@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from gongjian.lib.views import home
 
-API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "audit", "accounts")
+API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "audit", "accounts")
 
 api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APPS]
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("agreements/", include("gongjian.agreements.urls")),
     path("exchange/", include("gongjian.exchange.urls")),
     path("projects/", include("gongjian.projects.urls")),
+    path("imports/", include("gongjian.imports.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

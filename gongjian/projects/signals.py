@@ -1,0 +1,1 @@
+"""Signal handlers for cross-cutting concerns (search index, notifications)."""
