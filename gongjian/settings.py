@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gongjian.exchange",
     "gongjian.projects",
     "gongjian.imports",
+    "gongjian.notifications",
 ]
 
 MIDDLEWARE = [

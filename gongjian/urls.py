@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from gongjian.lib.views import home
 
-API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "audit", "accounts")
+API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts")
 
 api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APPS]
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("exchange/", include("gongjian.exchange.urls")),
     path("projects/", include("gongjian.projects.urls")),
     path("imports/", include("gongjian.imports.urls")),
+    path("notifications/", include("gongjian.notifications.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
