@@ -154,7 +154,9 @@ else:
             },
         }
     }
-DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Test databases are created UTF-8 whatever the cluster's template1 says.
+    DATABASES["default"].setdefault("TEST", {}).update({"CHARSET": "UTF8", "TEMPLATE": "template0"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and accounts (SECURITY.md items 1-5) ------------------
