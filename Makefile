@@ -39,12 +39,14 @@ lint: venv
 
 # ruff, migration check and the whole suite, browser journeys included.
 test: lint
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# Each app keeps its own catalogue; gongjian/locale holds the shared templates' and lib's strings.
+APPS_WITH_LOCALE = $(patsubst gongjian/%/locale,%,$(wildcard gongjian/*/locale))
 messages: venv
-	for app in gongjian/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); fi; done
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	set -e; for app in $(APPS_WITH_LOCALE); do (cd gongjian/$$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); done
+	cd gongjian && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete $(foreach app,$(APPS_WITH_LOCALE),--ignore='$(app)/*') >/dev/null
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
 
 clean:
 	rm -rf $(VENV) var
