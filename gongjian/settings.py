@@ -15,6 +15,21 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _load_dotenv(path: Path) -> None:
+    """KEY=VALUE lines from a git-ignored .env; real environment variables win."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            if value.strip():
+                os.environ.setdefault(key.strip(), value.strip())
+
+
+_load_dotenv(BASE_DIR / ".env")
+
+
 def envstr(name: str, default: str | None = None) -> str | None:
     """Read a string; ``NAME_FILE`` wins over ``NAME`` so secrets stay out of env dumps."""
     path = os.getenv(f"{name}_FILE")

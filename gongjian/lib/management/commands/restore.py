@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gongjian.lib.backup import restore_backup
+
+
+class Command(BaseCommand):
+    help = "Restore the database and uploaded files from an archive written by `manage.py backup`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive")
+        parser.add_argument("--yes", action="store_true", help="confirm that the current data will be replaced")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            raise CommandError("Restoring replaces the current database. Run again with --yes to confirm.")
+        try:
+            manifest = restore_backup(Path(options["archive"]))
+        except (OSError, RuntimeError, KeyError) as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(f"restored {manifest['engine']} backup taken {manifest['created']}")
