@@ -1,0 +1,36 @@
+"""Agreements, pairings, alliances, practice bases and honours."""
+
+from .agreement import (
+    TRANSITIONS,
+    USER_TRANSITIONS,
+    Agreement,
+    AgreementAttachment,
+    AgreementEvent,
+    AgreementEvidence,
+    AgreementParty,
+    AgreementQuerySet,
+    Obligation,
+    Rating,
+    Transition,
+)
+from .network import Alliance, AllianceMember, Honor, HonorRecipient, Pairing, PracticeBase
+
+__all__ = [
+    "TRANSITIONS",
+    "USER_TRANSITIONS",
+    "Agreement",
+    "AgreementAttachment",
+    "AgreementEvent",
+    "AgreementEvidence",
+    "AgreementParty",
+    "AgreementQuerySet",
+    "Alliance",
+    "AllianceMember",
+    "Honor",
+    "HonorRecipient",
+    "Obligation",
+    "Pairing",
+    "PracticeBase",
+    "Rating",
+    "Transition",
+]
