@@ -223,7 +223,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongjian.accounts.views.lockout"
 AXES_USERNAME_CALLABLE = "gongjian.accounts.backends.axes_username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "gongjian.lib.middleware.axes_client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (audit IPs, lockout by source).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Gongjian"

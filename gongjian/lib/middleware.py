@@ -9,8 +9,23 @@ current_request: contextvars.ContextVar = contextvars.ContextVar("current_reques
 
 
 def client_ip(request) -> str | None:
-    # Only REMOTE_ADDR is trusted; a proxy must set it (see docs/deployment.md).
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address. X-Forwarded-For is read only when the direct peer is a
+    configured TRUSTED_PROXIES address, otherwise anyone could forge their IP in the audit trail."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    trusted = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in trusted and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop
+    return remote
+
+
+def axes_client_ip(request) -> str | None:
+    return client_ip(request)
 
 
 class CurrentRequestMiddleware:

@@ -76,3 +76,13 @@ def test_it_refuses_the_development_keys_in_a_deploy_check(settings):
     settings.FIELD_ENCRYPTION_KEY = "y" * 40
     settings.AUDIT_HMAC_KEY = "z" * 40
     assert not {"gongjian.E001", "gongjian.E002"} & {error.id for error in check_secrets(None)}
+
+
+def test_it_ignores_forwarded_for_from_an_untrusted_peer(rf, settings):
+    from gongjian.lib.middleware import client_ip
+
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    forged = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="203.0.113.9")
+    assert client_ip(forged) == "203.0.113.9"
+    proxied = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(proxied) == "198.51.100.7"
