@@ -1,0 +1,34 @@
+import pytest
+from django.db import DatabaseError, transaction
+from django.test import Client
+from django.urls import path
+
+from gongjian.orgs.models import Region
+
+
+def failing_write(request):
+    with transaction.atomic():
+        Region.objects.create(name="不应保存", level=1)
+        raise DatabaseError("connection lost")
+
+
+urlpatterns = [path("boom/", failing_write)]
+handler500 = "gongjian.lib.errors.server_error"
+
+
+@pytest.mark.urls("gongjian.lib.tests.test_error_pages")
+def test_it_shows_a_clean_page_when_the_database_fails(db):
+    Region.objects.create(name="已保存", level=1)
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "DatabaseError" not in body and "connection lost" not in body
+    assert "<h1>500</h1>" in body
+    assert list(Region.objects.values_list("name", flat=True)) == ["已保存"]
+
+
+def test_it_answers_404_with_the_site_layout(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "404" in response.content.decode()
