@@ -1,0 +1,99 @@
+import django_filters
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongjian.orgs.models import Organization
+
+from .choices import ActivityKind, RegistrationStatus, Track
+from .models import Activity, Registration, Series
+
+
+def _organizations(request):
+    return Organization.objects.directory()
+
+
+def _series(request):
+    return Series.objects.all()
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
+    series = django_filters.ModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid")
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving"
+    )
+    when = django_filters.ChoiceFilter(
+        label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
+    )
+    starts_after = django_filters.DateFilter(
+        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_before = django_filters.DateFilter(
+        label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["q", "track", "kind", "series", "organization", "when", "starts_after", "starts_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(models.Q(title__icontains=value) | models.Q(venue__icontains=value) | models.Q(host__name__icontains=value))
+
+    def involving(self, queryset, name, value):
+        return queryset.for_organization(value) if value else queryset
+
+    def by_time(self, queryset, name, value):
+        now = timezone.now()
+        if value == "upcoming":
+            return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+        if value == "past":
+            return queryset.filter(ends_at__lt=now)
+        return queryset
+
+
+class RegistrationFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
+    activity = django_filters.UUIDFilter(label=_("Activity"), field_name="activity__uuid")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Registration
+        fields = ["status", "activity", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(models.Q(person__name__icontains=value) | models.Q(code=value.upper())) if value else queryset
+
+
+class SeriesFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
+
+    class Meta:
+        model = Series
+        fields = ["q", "track"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
