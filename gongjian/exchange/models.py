@@ -60,12 +60,26 @@ def _project_model():
         return None
 
 
+class CategoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user is not None and user.is_authenticated else self.none()
+
+    def editable_by(self, user):
+        # The taxonomy belongs to the alliance: only its admins change it.
+        return self if scope_for(user).everything else self.none()
+
+    def in_use(self):
+        return self.filter(is_active=True)
+
+
 class Category(TrackedModel):
     """A category of the configurable taxonomy needs and resources are filed under (人才就业, 设计规划, …)."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
     order = models.IntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories keep their items but cannot be chosen."))
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("category")
@@ -74,6 +88,9 @@ class Category(TrackedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("exchange:category_list")
 
 
 class StatusEvent(models.Model):
@@ -229,6 +246,14 @@ class Listing(TrackedModel, ArchivableModel):
             if old != self.category_id:
                 raise ValidationError({"category": _("This category is no longer in use; choose another one.")})
 
+    # Statuses in which someone relies on the item; it must be closed before archiving.
+    busy_statuses: tuple[str, ...] = ()
+
+    def archive(self):
+        if self.status in self.busy_statuses:
+            raise ValidationError(gettext("Close it before archiving; others may still be relying on it."), code="busy")
+        super().archive()
+
     def check_editable_by(self, user):
         if user is None or not scope_for(user).can_edit(self.organization_id):
             raise ValidationError(gettext("You may only act for organizations you administer."), code="forbidden")
@@ -264,6 +289,8 @@ class Need(Listing):
     featured = models.BooleanField(_("featured"), default=False, help_text=_("A core need highlighted in the published list."))
 
     objects = NeedQuerySet.as_manager()
+
+    busy_statuses = (NeedStatus.PUBLISHED, NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS)
 
     class Meta:
         verbose_name = _("need")
@@ -450,6 +477,8 @@ class Resource(Listing):
     status = models.CharField(_("status"), max_length=16, choices=ResourceStatus.choices, default=ResourceStatus.DRAFT, editable=False)
 
     objects = ResourceQuerySet.as_manager()
+
+    busy_statuses = (ResourceStatus.PUBLISHED,)
 
     class Meta:
         verbose_name = _("resource")

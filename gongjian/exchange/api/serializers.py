@@ -1,0 +1,166 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from gongjian.lib.api import CleanModelSerializer
+from gongjian.orgs.models import Organization, Region
+
+from ..choices import ListKind
+from ..models import Category, Claim, ListRelease, Need, Resource
+
+
+class CategorySerializer(CleanModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["uuid", "name", "order", "is_active"]
+        read_only_fields = ["uuid"]
+
+
+class ListingSerializer(CleanModelSerializer):
+    """Fields needs and resources share; related objects are addressed by UUID."""
+
+    organization = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="uuid", queryset=Category.objects.all())
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="uuid", queryset=Region.objects.all(), required=False, allow_null=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default="")
+    contact_phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    contact_phone_masked = serializers.CharField(source="masked_contact_phone", read_only=True)
+    status = serializers.CharField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True)
+
+    common_fields = [
+        "uuid",
+        "organization",
+        "organization_name",
+        "title",
+        "description",
+        "category",
+        "category_name",
+        "region",
+        "region_name",
+        "contact_name",
+        "contact_phone",
+        "contact_phone_masked",
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ]
+
+
+class NeedSerializer(ListingSerializer):
+    featured = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Need
+        fields = [*ListingSerializer.common_fields, "scale", "deadline", "claim_mode", "priority_until", "featured"]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+
+
+class ResourceSerializer(ListingSerializer):
+    class Meta:
+        model = Resource
+        fields = [*ListingSerializer.common_fields, "capacity", "capacity_unit", "available_from", "available_until"]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    need_title = serializers.CharField(source="need.title", read_only=True, default="")
+    resource = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    resource_title = serializers.CharField(source="resource.title", read_only=True, default="")
+    claimant = OrganizationRefSerializer(read_only=True)
+    partners = OrganizationRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "uuid",
+            "need",
+            "need_title",
+            "resource",
+            "resource_title",
+            "claimant",
+            "partners",
+            "message",
+            "quantity",
+            "status",
+            "decided_at",
+            "reject_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    """Claim a need or request a resource: give exactly one of ``need`` and ``resource``."""
+
+    need = serializers.UUIDField(required=False)
+    resource = serializers.UUIDField(required=False)
+    organization = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), help_text=_("The claimant."))
+    partners = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), many=True, required=False)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    quantity = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+
+    def validate(self, attrs):
+        if bool(attrs.get("need")) == bool(attrs.get("resource")):
+            raise serializers.ValidationError(_("Give exactly one of need and resource."))
+        return attrs
+
+
+class ListingClaimSerializer(serializers.Serializer):
+    """The body of POST needs/{uuid}/claim/ and resources/{uuid}/request/."""
+
+    organization = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), help_text=_("The claimant."))
+    partners = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), many=True, required=False)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    quantity = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+
+
+class AcceptSerializer(serializers.Serializer):
+    join = serializers.UUIDField(required=False, allow_null=True, help_text=_("An existing project to join instead of starting one."))
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class SuggestionTargetSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    organization = serializers.CharField(source="organization.name")
+    organization_uuid = serializers.UUIDField(source="organization.uuid")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    target = SuggestionTargetSerializer()
+    reasons = serializers.ListField(child=serializers.CharField())
+    matched_terms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class ListReleaseSerializer(serializers.ModelSerializer):
+    published_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ListRelease
+        fields = ["uuid", "year", "kind", "title", "note", "published_at", "published_by", "featured", "snapshot"]
+        read_only_fields = fields
+
+
+class ListReleaseCreateSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    kind = serializers.ChoiceField(choices=ListKind.choices)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    featured = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)

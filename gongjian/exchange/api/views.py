@@ -1,0 +1,231 @@
+"""The exchange API: the same QuerySets, FilterSets and model verbs as the pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
+
+from .. import releases
+from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
+from ..models import Category, Claim, ListRelease, Need, Resource
+from ..suggestions import suggestions
+from .serializers import (
+    AcceptSerializer,
+    CategorySerializer,
+    ClaimCreateSerializer,
+    ClaimSerializer,
+    ListingClaimSerializer,
+    ListReleaseCreateSerializer,
+    ListReleaseSerializer,
+    NeedSerializer,
+    NoteSerializer,
+    RejectSerializer,
+    ResourceSerializer,
+    SuggestionSerializer,
+)
+
+
+def _run(verb, *args, **kwargs):
+    """Call a model verb; its ValidationError becomes a 400 with the message."""
+    try:
+        return verb(*args, **kwargs)
+    except DjangoValidationError as e:
+        raise django_errors_to_drf(e) from e
+
+
+class CategoryViewSet(ScopedViewSet):
+    """The taxonomy; every signed-in member reads it, alliance admins change it."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    filterset_fields = ["is_active"]
+
+
+class ListingViewSet(ScopedViewSet):
+    """Published items are visible to every member; owners' admins create and change them."""
+
+    def check_create(self, serializer):
+        if not scope_for(self.request.user).can_edit(serializer.validated_data["organization"].pk):
+            raise PermissionDenied
+
+    def check_update(self, serializer):
+        organization = serializer.validated_data.get("organization")
+        if organization is not None and not scope_for(self.request.user).can_edit(organization.pk):
+            raise PermissionDenied
+
+    def perform_create(self, serializer):
+        self.check_create(serializer)
+        serializer.save(created_by=self.request.user)
+
+    def _editable(self):
+        obj = self.get_object()
+        if not self.queryset.editable_by(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def _verb(self, name, **kwargs):
+        obj = self._editable()
+        _run(getattr(obj, name), by=self.request.user, **kwargs)
+        return Response(self.get_serializer(obj).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, uuid=None):
+        return self._verb("publish")
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, uuid=None):
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._verb("close", note=body.validated_data["note"])
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, uuid=None):
+        obj = self.get_object()
+        return Response(SuggestionSerializer(suggestions(obj, request.user), many=True).data)
+
+    def _claim(self, request):
+        obj = self.get_object()
+        body = ListingClaimSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if isinstance(obj, Need):
+            claim = _run(obj.claim, data["organization"], by=request.user, partners=data.get("partners", []), message=data["message"])
+        else:
+            claim = _run(obj.request, data["organization"], by=request.user, message=data["message"], quantity=data.get("quantity"))
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+
+class NeedViewSet(ListingViewSet):
+    queryset = Need.objects.active().select_related("organization", "category", "region")
+    serializer_class = NeedSerializer
+    filterset_class = NeedFilterSet
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def fulfil(self, request, uuid=None):
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._verb("fulfil", note=body.validated_data["note"])
+
+    @extend_schema(request=ListingClaimSerializer, responses={201: ClaimSerializer})
+    @action(detail=True, methods=["post"])
+    def claim(self, request, uuid=None):
+        return self._claim(request)
+
+
+class ResourceViewSet(ListingViewSet):
+    queryset = Resource.objects.active().select_related("organization", "category", "region")
+    serializer_class = ResourceSerializer
+    filterset_class = ResourceFilterSet
+
+    @extend_schema(request=ListingClaimSerializer, responses={201: ClaimSerializer})
+    @action(detail=True, methods=["post"], url_path="request", url_name="request")
+    def make_request(self, request, uuid=None):
+        # Named apart from the view's own ``request`` attribute.
+        return self._claim(request)
+
+
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Claims both sides see; created through needs/{uuid}/claim/, resources/{uuid}/request/ or here."""
+
+    queryset = Claim.objects.select_related("need", "resource", "claimant").prefetch_related("partners")
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilterSet
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        qs = self.queryset.all()
+        box = self.request.query_params.get("box")
+        if box == "mine":
+            return qs.made_by(self.request.user)
+        if box == "received":
+            return qs.decidable_by(self.request.user)
+        return qs.visible_to(self.request.user)
+
+    @extend_schema(request=ClaimCreateSerializer, responses={201: ClaimSerializer})
+    def create(self, request):
+        body = ClaimCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data.get("need"):
+            target = get_object_for(request.user, Need, "view", uuid=data["need"])
+            claim = _run(target.claim, data["organization"], by=request.user, partners=data.get("partners", []), message=data["message"])
+        else:
+            target = get_object_for(request.user, Resource, "view", uuid=data["resource"])
+            claim = _run(target.request, data["organization"], by=request.user, message=data["message"], quantity=data.get("quantity"))
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AcceptSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, uuid=None):
+        claim = self.get_object()
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        join = None
+        if body.validated_data.get("join"):
+            Project = releases.project_model()
+            if Project is None:
+                raise Http404
+            join = get_object_for(request.user, Project, "change", uuid=body.validated_data["join"])
+        self._decider(claim)
+        project = _run(claim.accept, request.user, join=join)
+        data = ClaimSerializer(claim).data
+        data["project"] = str(project.uuid) if project is not None else None
+        return Response(data)
+
+    @extend_schema(request=RejectSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, uuid=None):
+        claim = self.get_object()
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        self._decider(claim)
+        _run(claim.reject, request.user, body.validated_data["reason"])
+        return Response(ClaimSerializer(claim).data)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, uuid=None):
+        claim = self.get_object()
+        if not scope_for(request.user).can_edit(claim.claimant_id):
+            raise PermissionDenied
+        _run(claim.withdraw, request.user)
+        return Response(ClaimSerializer(claim).data)
+
+    def _decider(self, claim):
+        # Visible (e.g. to the claimant) but not theirs to decide: 403, not a 400.
+        if not scope_for(self.request.user).can_edit(claim.owner_id):
+            raise PermissionDenied
+
+
+class ListReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published lists; alliance admins publish new releases."""
+
+    queryset = ListRelease.objects.select_related("published_by")
+    serializer_class = ListReleaseSerializer
+    filterset_class = ReleaseFilterSet
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    @extend_schema(request=ListReleaseCreateSerializer, responses={201: ListReleaseSerializer})
+    def create(self, request):
+        if not scope_for(request.user).everything:
+            raise PermissionDenied
+        body = ListReleaseCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        release = _run(
+            releases.publish, data["year"], data["kind"], by=request.user, featured=data["featured"], title=data["title"], note=data["note"]
+        )
+        return Response(ListReleaseSerializer(release).data, status=status.HTTP_201_CREATED)
