@@ -132,6 +132,9 @@ class Agreement(ArchivableModel, TrackedModel):
             raise ValidationError({"end_date": _("The term must end after it starts.")})
         if self.pk and self.status in FINAL_STATUSES:
             raise ValidationError(_("This agreement has ended and can no longer be changed."))
+        if self.pk and self.status != Status.DRAFT:
+            # What was signed is what the parties agreed to: the text is frozen from 签约 on.
+            raise ValidationError(_("Only an agreement under negotiation can be edited."))
 
     # --- State -----------------------------------------------------------
     @property
@@ -262,6 +265,22 @@ class Agreement(ArchivableModel, TrackedModel):
         """The parties this user may act for: admins of a party organization (or its ancestors); all for alliance admins."""
         scope = scope_for(user)
         return [p for p in self.parties.all() if scope.can_edit(p.organization_id)]
+
+    def rate(self, by, rater, obligation, score, comment=""):
+        """Record (or revise) one party's rating of another party's obligation in 评约."""
+        if rater.agreement_id != self.pk or obligation.party.agreement_id != self.pk:
+            raise ValidationError(_("The party and the obligation must belong to this agreement."))
+        if not scope_for(by).can_edit(rater.organization_id):
+            raise ValidationError(_("Only an administrator of %(party)s can rate for it.") % {"party": rater.organization})
+        with transaction.atomic():
+            rating = Rating.objects.select_for_update().filter(obligation=obligation, rater=rater).first()
+            rating = rating or Rating(obligation=obligation, rater=rater)
+            rating.score = score
+            rating.comment = (comment or "").strip()
+            rating.rated_by = by
+            rating.full_clean()
+            rating.save()
+        return rating
 
     def rating_summary(self):
         """Average score and count per obligation, keyed by obligation id."""

@@ -1,0 +1,2 @@
+from .agreements import *  # noqa: F403
+from .network import *  # noqa: F403
