@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
@@ -63,6 +64,20 @@ class MaterializedPathMixin(models.Model):
                 raise ValidationError({"parent": _("An item cannot be placed under itself or one of its descendants.")})
 
 
+class RegionQuerySet(models.QuerySet):
+    """Regions are shared reference data: every signed-in user sees and uses all of them,
+    only alliance admins change them."""
+
+    def visible_to(self, user):
+        return self if user is not None and user.is_authenticated else self.none()
+
+    def editable_by(self, user):
+        return self if scope_for(user).everything else self.none()
+
+    def subtree(self, region):
+        return self.filter(path__startswith=region.path)
+
+
 class Region(MaterializedPathMixin, TrackedModel):
     """An administrative area: 市 → 区县 → 街镇 → 居村."""
 
@@ -72,6 +87,8 @@ class Region(MaterializedPathMixin, TrackedModel):
         "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     code = models.CharField(_("administrative code"), max_length=12, blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")
@@ -89,6 +106,9 @@ class Region(MaterializedPathMixin, TrackedModel):
         self.clean_parent()
         if self.parent_id and self.level is not None and self.parent.level >= self.level:
             raise ValidationError({"level": _("A region must be one level below its parent.")})
+
+    def get_absolute_url(self):
+        return reverse("orgs:region_tree") + f"#region-{self.uuid}"
 
     def full_name(self) -> str:
         names = dict(Region.objects.filter(pk__in=self.ancestor_ids()).values_list("pk", "name"))
@@ -109,6 +129,15 @@ class CapabilityTag(models.Model):
         return self.name
 
 
+def may_create_organizations(user) -> bool:
+    """Alliance admins create anywhere, org admins below what they administer; members never.
+
+    The same test decides who may add people and memberships.
+    """
+    scope = scope_for(user)
+    return scope.everything or bool(scope.editable)
+
+
 class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
     scope_lookup = "pk"
 
@@ -126,6 +155,14 @@ class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
     def directory(self):
         """Names every signed-in user may pick from (co-hosts, partners); no details."""
         return self.active().filter(status=OrgStatus.ACTIVE).only("pk", "uuid", "name", "sector")
+
+    def in_region(self, region):
+        """Organizations in a region or any region below it."""
+        return self.filter(region__path__startswith=region.path)
+
+    def parents_for(self, user):
+        """Where the user may place an organization: active ones they can edit."""
+        return self.editable_by(user).active()
 
 
 class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
@@ -192,6 +229,30 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
     def masked_contact_phone(self) -> str:
         return mask(self.contact_phone)
 
+    def get_absolute_url(self):
+        return reverse("orgs:organization_detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 1, 1)
+
+    def check_placement(self, user, previous_parent_id=None):
+        """Refuse a parent the user may not use.
+
+        Alliance admins place anywhere. Everyone else creates and moves only
+        under an organization they can edit; an unchanged parent is kept even
+        if it lies above their scope (an org admin editing their own top org).
+        """
+        scope = scope_for(user)
+        if scope.everything:
+            return
+        if self.pk and self.parent_id == previous_parent_id:
+            return
+        if not self.parent_id:
+            raise ValidationError({"parent": _("Choose the organization this one belongs under.")})
+        if not scope.can_edit(self.parent_id):
+            raise ValidationError({"parent": _("You may only place organizations under one you administer.")})
+
     def descendants(self):
         return Organization.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
 
@@ -202,6 +263,11 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
         if self.children.filter(archived_at__isnull=True).exists():
             raise ValidationError(_("Archive or move the organizations under it first."))
         super().archive()
+
+    def restore(self):
+        if self.parent_id and self.parent.archived_at is not None:
+            raise ValidationError(_("Restore the organization above it first."))
+        super().restore()
 
 
 class PersonQuerySet(ScopedQuerySet, ArchivableQuerySet):
@@ -289,6 +355,19 @@ class Person(ArchivableModel, TrackedModel):
         self.pinyin_initials = pinyin_keys(self.name)[0]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("orgs:person_detail", kwargs={"uuid": self.uuid})
+
+    def contact_visible_to(self, user) -> bool:
+        """Alliance admins and the admins of an organization this person belongs to may unmask contact details."""
+        scope = scope_for(user)
+        if scope.everything:
+            return True
+        if not scope.editable:
+            return False
+        # Uses prefetched memberships when the caller loaded them (lists), so no query per row.
+        return any(m.organization_id in scope.editable for m in self.memberships.all())
+
     @property
     def masked_phone(self) -> str:
         return mask(self.phone)
@@ -335,6 +414,34 @@ class Membership(TrackedModel):
 
     def __str__(self):
         return f"{self.person} @ {self.organization}"
+
+    def get_absolute_url(self):
+        return reverse("orgs:organization_detail", kwargs={"uuid": self.organization.uuid}) + "?tab=members"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None or self.left_on > timezone.localdate()
+
+    def check_actor(self, user):
+        """Admins cannot demote or remove themselves: an organization must not lose its last admin by accident."""
+        if user is not None and not scope_for(user).everything and user.person_id and user.person_id == self.person_id:
+            raise ValidationError(_("You cannot change or end your own membership; ask another administrator."))
+
+    def end(self, on=None):
+        """End the membership (history is kept). Compare-and-set so two admins cannot end it twice."""
+        from gongjian.audit.models import Action
+        from gongjian.audit.recording import record
+
+        on = on or timezone.localdate()
+        if self.joined_on and on < self.joined_on:
+            raise ValidationError({"left_on": _("The leaving date cannot be before the joining date.")})
+        with transaction.atomic():
+            ended = Membership.objects.filter(pk=self.pk, left_on__isnull=True).update(left_on=on, updated_at=timezone.now())
+            if not ended:
+                raise ValidationError(_("This membership has already ended."))
+            # update() bypasses the audit signals, so the change is recorded here.
+            record(Action.UPDATE, self, changes={"left_on": [None, str(on)]})
+        self.left_on = on
 
     def clean(self):
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
