@@ -1,0 +1,183 @@
+"""Forms for regions, organizations, people and memberships.
+
+Rules live in Model.clean() and constraints; these forms only limit choices to
+what the user may use and translate list fields to one-item-per-line text.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongjian.lib.access import scope_for
+from gongjian.lib.forms import ScopedModelForm
+
+from .choices import MembershipRole
+from .models import CapabilityTag, Membership, Organization, Person, Region
+
+
+class TreeChoiceField(forms.ModelChoiceField):
+    """Options ordered by materialized path and indented by depth, so the select reads like the tree."""
+
+    def label_from_instance(self, obj):
+        depth = max(obj.path.count("/") - 2, 0)
+        return "\u3000" * depth + str(obj)
+
+
+class LinesField(forms.CharField):
+    """A list of short texts edited one per line (titles, lecture topics)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class RegionForm(ScopedModelForm):
+    parent = TreeChoiceField(label=_("Parent region"), queryset=Region.objects.all(), required=False, to_field_name="uuid")
+
+    class Meta:
+        model = Region
+        fields = ["name", "level", "parent", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A region cannot move under itself; leave its subtree out of the picker.
+            self.fields["parent"].queryset = Region.objects.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].widget.attrs["class"] = "form-select"
+
+
+class OrganizationForm(ScopedModelForm):
+    parent = TreeChoiceField(label=_("Parent organization"), queryset=Organization.objects.none(), required=False, to_field_name="uuid")
+    region = TreeChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="uuid")
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Capability tags"), queryset=CapabilityTag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "short_name",
+            "sector",
+            "kind",
+            "parent",
+            "region",
+            "address",
+            "credit_code",
+            "tags",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "status",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "contact_phone": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._original_parent_id = self.instance.parent_id
+        scope = scope_for(self.user)
+        parents = Organization.objects.parents_for(self.user)
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+            if self.instance.parent_id:
+                # Keep showing the current parent even when it lies above the user's scope.
+                parents = parents | Organization.objects.filter(pk=self.instance.parent_id)
+        self.fields["parent"].queryset = parents.order_by("path")
+        if not scope.everything:
+            # Only the alliance decides whether an organization is active or suspended.
+            del self.fields["status"]
+            if not self.instance.pk or self.instance.parent_id:
+                self.fields["parent"].required = True
+        for name in ("parent", "region"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            self.instance.check_placement(self.user, self._original_parent_id)
+        except ValidationError as e:
+            self._update_errors(e)
+
+
+class PersonForm(ScopedModelForm):
+    titles = LinesField(label=_("Titles and honours"), required=False, help_text=_("One per line, e.g. 党的二十大代表."))
+    speaker_topics = LinesField(label=_("Lecture topics"), required=False, help_text=_("One per line; needed for the expert pool."))
+    organization = TreeChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        help_text=_("The new person joins this organization."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER, required=False)
+    position = forms.CharField(label=_("Position"), max_length=40, required=False, help_text=_("e.g. 书记, 组织委员"))
+
+    class Meta:
+        model = Person
+        fields = ["name", "gender", "phone", "id_number", "email", "titles", "is_speaker", "speaker_topics", "bio"]
+        widgets = {"phone": forms.TextInput(), "id_number": forms.TextInput(), "bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Memberships of an existing person are managed on the organization page.
+            for name in ("organization", "role", "position"):
+                del self.fields[name]
+            return
+        self.fields["organization"].queryset = Organization.objects.parents_for(self.user).order_by("path")
+        self.fields["organization"].widget.attrs["class"] = "form-select"
+        self.fields["role"].widget.attrs["class"] = "form-select"
+        if not scope_for(self.user).everything:
+            # Otherwise the new person would be invisible to the admin who created them.
+            self.fields["organization"].required = True
+
+    @transaction.atomic
+    def save(self, commit=True):
+        person = super().save(commit=commit)
+        organization = self.cleaned_data.get("organization")
+        if commit and organization is not None:
+            Membership.objects.create(
+                person=person,
+                organization=organization,
+                role=self.cleaned_data.get("role") or MembershipRole.MEMBER,
+                position=self.cleaned_data.get("position", ""),
+                joined_on=timezone.localdate(),
+            )
+        return person
+
+
+class MembershipForm(ScopedModelForm):
+    """Add a person to an organization (the organization comes from the page)."""
+
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(), to_field_name="uuid")
+
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "position", "joined_on"]
+        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization is not None:
+            self.instance.organization = organization
+        self.fields["person"].queryset = Person.objects.visible_to(self.user).active()
+        self.fields["person"].widget.attrs["class"] = "form-select"
+        self.fields["joined_on"].initial = timezone.localdate()
+
+
+class MembershipRoleForm(ScopedModelForm):
+    """Change a member's role or position; TrackedModel audits the change."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "position"]

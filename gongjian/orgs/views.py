@@ -1,0 +1,401 @@
+"""Pages for regions, organizations, people and memberships.
+
+Lists, details and forms are the generic views from gongjian.lib.views set up
+by attributes; one-off actions (reveal a phone, restore, end a membership) are
+small function views. Every object is fetched through the access helper.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from gongjian.audit.models import Action
+from gongjian.audit.recording import record
+from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.middleware import mark_no_store
+from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import timeline
+from .filters import OrganizationFilterSet, PersonFilterSet
+from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
+from .models import Membership, Organization, Person, Region, may_create_organizations
+
+
+def build_forest(nodes):
+    """Nest path-ordered nodes under their nearest listed ancestor; return the roots.
+
+    A member sees only some organizations of a tree, so a node whose parent is
+    hidden hangs from the closest ancestor that is shown, or becomes a root.
+    """
+    by_id = {node.pk: node for node in nodes}
+    roots = []
+    for node in nodes:
+        node.tree_children = []
+        holder = next((by_id[pk] for pk in reversed(node.ancestor_ids()) if pk in by_id), None)
+        (holder.tree_children if holder is not None else roots).append(node)
+    return roots
+
+
+def _import_url():
+    # The import app is built separately; link to it only once its page exists.
+    try:
+        return reverse("imports:start")
+    except NoReverseMatch:
+        return ""
+
+
+# --- Regions ---------------------------------------------------------------
+
+
+class RegionTreeView(LoginRequiredMixin, View):
+    def get(self, request):
+        regions = list(
+            Region.objects.visible_to(request.user).annotate(
+                organization_count=Count("organizations", filter=Q(organizations__archived_at__isnull=True))
+            ).order_by("path")
+        )
+        context = {
+            "title": _("Regions"),
+            "roots": build_forest(regions),
+            "can_edit": scope_for(request.user).everything,
+        }
+        return render(request, "orgs/region_tree.html", context)
+
+
+class RegionEditView(ObjectEditView):
+    model = Region
+    form_class = RegionForm
+
+    def get_form(self, request, obj, data=None, files=None):
+        form = super().get_form(request, obj, data, files)
+        parent = Region.objects.filter(uuid=request.GET.get("parent")).first() if _is_uuid(request.GET.get("parent")) else None
+        if parent is not None and not obj.pk and data is None:
+            form.initial.update(parent=parent.uuid, level=min(parent.level + 1, 4))
+        return form
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+# --- Organizations ---------------------------------------------------------
+
+
+class OrganizationListView(ObjectListView):
+    queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
+    filterset_class = OrganizationFilterSet
+    template_name = "orgs/organization_list.html"
+    table_template_name = "orgs/partials/organization_table.html"
+    title = gettext_lazy("Organization directory")
+    export_filename = "organizations.xlsx"
+    export_columns = (
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Short name"), "short_name"),
+        (gettext_lazy("Sector"), lambda o: o.get_sector_display()),
+        (gettext_lazy("Kind"), lambda o: o.get_kind_display()),
+        (gettext_lazy("Parent organization"), lambda o: o.parent.name if o.parent_id else ""),
+        (gettext_lazy("Region"), lambda o: o.region.name if o.region_id else ""),
+        (gettext_lazy("Capability tags"), lambda o: [t.name for t in o.tags.all()]),
+        (gettext_lazy("Unified social credit code"), "credit_code"),
+        (gettext_lazy("Address"), "address"),
+        (gettext_lazy("Contact person"), "contact_name"),
+        (gettext_lazy("Status"), lambda o: o.get_status_display()),
+        (gettext_lazy("Archived at"), "archived_at"),
+    )
+
+    def get_queryset(self, request):
+        current = Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=timezone.localdate())
+        # Explicit order: Meta.ordering does not apply to GROUP BY queries.
+        return super().get_queryset(request).annotate(member_count=Count("memberships", filter=current)).order_by("path")
+
+    def can_create(self, request):
+        return may_create_organizations(request.user)
+
+    def get_extra_context(self, request):
+        return {"import_url": _import_url() if scope_for(request.user).everything or scope_for(request.user).editable else ""}
+
+
+class OrganizationTreeView(LoginRequiredMixin, View):
+    def get(self, request):
+        organizations = list(
+            Organization.objects.visible_to(request.user).active().only("pk", "uuid", "name", "kind", "sector", "path", "status")
+        )
+        context = {
+            "title": _("Organization tree"),
+            "roots": build_forest(organizations),
+            "can_create": may_create_organizations(request.user),
+        }
+        return render(request, "orgs/organization_tree.html", context)
+
+
+ORG_TABS = (
+    ("overview", gettext_lazy("Overview")),
+    ("children", gettext_lazy("Sub-organizations")),
+    ("members", gettext_lazy("Members")),
+    ("timeline", gettext_lazy("Timeline")),
+)
+
+
+class OrganizationDetailView(ObjectDetailView):
+    """One organization with tabs; an HTMX request for #tab-content gets only the tab."""
+
+    model = Organization
+    template_name = "orgs/organization_detail.html"
+
+    def get_object(self, request, **kwargs):
+        queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
+        return get_object_for(request.user, Organization, "view", queryset=queryset, uuid=kwargs["uuid"])
+
+    def get_extra_context(self, request, obj):
+        tab = request.GET.get("tab", "overview")
+        if tab not in dict(ORG_TABS):
+            tab = "overview"
+        context = {"tab": tab, "tabs": ORG_TABS, "title": obj.name}
+        if tab == "overview":
+            context["ancestors"] = obj.ancestors().only("uuid", "name")
+            context["region_name"] = obj.region.full_name() if obj.region_id else ""
+        elif tab == "children":
+            context["children"] = (
+                Organization.objects.visible_to(request.user)
+                .filter(parent=obj)
+                .active()
+                .annotate(child_count=Count("children", filter=Q(children__archived_at__isnull=True)))
+                .order_by("path")
+            )
+        elif tab == "members":
+            # Names and masked phones of members are personal data.
+            mark_no_store(request)
+            memberships = obj.memberships.select_related("person").order_by("left_on", "role", "person__name")
+            context["memberships"] = [m for m in memberships if m.is_current]
+            context["past_memberships"] = [m for m in memberships if not m.is_current]
+        elif tab == "timeline":
+            context["entries"] = timeline.collect(obj, request.user)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if getattr(request, "htmx", False) and request.htmx.target == "tab-content":
+            self.template_name = "orgs/partials/organization_tab.html"
+        return super().get(request, *args, **kwargs)
+
+
+class OrganizationEditView(ObjectEditView):
+    model = Organization
+    form_class = OrganizationForm
+
+    def check_create(self, request):
+        if not may_create_organizations(request.user):
+            raise PermissionDenied
+
+    def get_form(self, request, obj, data=None, files=None):
+        form = super().get_form(request, obj, data, files)
+        if not obj.pk and data is None and _is_uuid(request.GET.get("parent")):
+            parent = Organization.objects.parents_for(request.user).filter(uuid=request.GET["parent"]).first()
+            if parent is not None:
+                form.initial.update(parent=parent.uuid, region=parent.region.uuid if parent.region_id else None, sector=parent.sector)
+        return form
+
+
+class OrganizationArchiveView(ObjectArchiveView):
+    model = Organization
+    success_url_name = "orgs:organization_list"
+
+
+@require_POST
+@login_required
+def organization_restore(request, uuid):
+    organization = get_object_for(request.user, Organization, "change", uuid=uuid)
+    try:
+        organization.restore()
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Restored %(name)s.") % {"name": organization})
+    return HttpResponseRedirect(organization.get_absolute_url())
+
+
+# --- Memberships -----------------------------------------------------------
+
+
+class MembershipCreateView(ObjectEditView):
+    """Add a person to the organization named in the URL."""
+
+    model = Membership
+    form_class = MembershipForm
+
+    def get_object(self, request, **kwargs):
+        self.organization = get_object_for(request.user, Organization, "change", uuid=kwargs["uuid"])
+        return Membership(organization=self.organization)
+
+    def get_form(self, request, obj, data=None, files=None):
+        return self.form_class(data=data, files=files, instance=obj, user=request.user, organization=self.organization)
+
+
+class MembershipEditView(ObjectEditView):
+    model = Membership
+    form_class = MembershipRoleForm
+
+    def get_object(self, request, **kwargs):
+        queryset = Membership.objects.select_related("person", "organization")
+        membership = get_object_for(request.user, Membership, "change", queryset=queryset, uuid=kwargs["uuid"])
+        try:
+            membership.check_actor(request.user)
+        except ValidationError as e:
+            raise PermissionDenied(" ".join(e.messages)) from e
+        return membership
+
+
+@require_POST
+@login_required
+def membership_end(request, uuid):
+    membership = get_object_for(request.user, Membership, "change", queryset=Membership.objects.select_related("organization", "person"), uuid=uuid)
+    try:
+        membership.check_actor(request.user)
+        membership.end()
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("%(person)s has left %(organization)s.") % {"person": membership.person, "organization": membership.organization})
+    return HttpResponseRedirect(membership.get_absolute_url())
+
+
+# --- People ----------------------------------------------------------------
+
+CURRENT_MEMBERSHIPS = Prefetch(
+    "memberships", queryset=Membership.objects.select_related("organization").order_by("organization__path"), to_attr="membership_list"
+)
+
+
+class PersonListView(ObjectListView):
+    queryset = Person.objects.prefetch_related(CURRENT_MEMBERSHIPS)
+    filterset_class = PersonFilterSet
+    template_name = "orgs/person_list.html"
+    table_template_name = "orgs/partials/person_table.html"
+    title = gettext_lazy("People")
+    export_filename = "people.xlsx"
+    # Exports carry masked phones only; the unmasked number is never bulk-exported.
+    export_columns = (
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Gender"), lambda p: p.get_gender_display()),
+        (gettext_lazy("Mobile phone"), "masked_phone"),
+        (gettext_lazy("Organizations"), lambda p: [m.organization.name for m in p.membership_list if m.is_current]),
+        (gettext_lazy("Titles and honours"), "titles"),
+        (gettext_lazy("Lecture topics"), "speaker_topics"),
+    )
+
+    def get(self, request, *args, **kwargs):
+        mark_no_store(request)
+        return super().get(request, *args, **kwargs)
+
+    def can_create(self, request):
+        return may_create_organizations(request.user)
+
+
+class SpeakerListView(ObjectListView):
+    """The expert pool (宣讲专家库) is alliance-wide: every member may invite any speaker.
+
+    It shows public profiles only (name, titles, topics, profile); contact
+    details stay on the person page, behind the usual scope.
+    """
+
+    queryset = Person.objects.speakers()
+    filterset_class = PersonFilterSet
+    template_name = "orgs/speaker_list.html"
+    table_template_name = "orgs/partials/speaker_table.html"
+    title = gettext_lazy("Expert pool")
+    export_filename = "speakers.xlsx"
+    export_columns = (
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Titles and honours"), "titles"),
+        (gettext_lazy("Lecture topics"), "speaker_topics"),
+        (gettext_lazy("Profile"), "bio"),
+    )
+
+    def get_queryset(self, request):
+        return self.queryset.all()
+
+    def get_extra_context(self, request):
+        topics = sorted({topic for topics in Person.objects.speakers().values_list("speaker_topics", flat=True) for topic in topics or ()})
+        visible = set(Person.objects.visible_to(request.user).speakers().values_list("pk", flat=True))
+        return {"topics": topics, "visible_ids": visible}
+
+
+class PersonDetailView(ObjectDetailView):
+    model = Person
+    template_name = "orgs/person_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        mark_no_store(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, request, **kwargs):
+        return get_object_for(request.user, Person, "view", queryset=Person.objects.prefetch_related(CURRENT_MEMBERSHIPS), uuid=kwargs["uuid"])
+
+    def get_extra_context(self, request, obj):
+        return {"title": obj.name, "can_reveal": obj.contact_visible_to(request.user) and bool(obj.phone or obj.id_number)}
+
+
+@require_POST
+@login_required
+def person_contact(request, uuid):
+    """Show a person's phone and ID number unmasked; each view is audited (SECURITY.md item 15)."""
+    queryset = Person.objects.prefetch_related("memberships", CURRENT_MEMBERSHIPS)
+    person = get_object_for(request.user, Person, "view", queryset=queryset, uuid=uuid)
+    if not person.contact_visible_to(request.user):
+        raise PermissionDenied
+    mark_no_store(request)
+    fields = [name for name in ("phone", "id_number") if getattr(person, name)]
+    record(Action.VIEW_PERSONAL, person, changes={"fields": fields})
+    context = {"object": person, "revealed": True, "title": person.name}
+    if getattr(request, "htmx", False):
+        return render(request, "orgs/partials/person_contact.html", context)
+    can_edit = Person.objects.editable_by(request.user).filter(pk=person.pk).exists()
+    return render(request, "orgs/person_detail.html", {**context, "can_edit": can_edit})
+
+
+class PersonEditView(ObjectEditView):
+    model = Person
+    form_class = PersonForm
+
+    def check_create(self, request):
+        if not may_create_organizations(request.user):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        mark_no_store(request)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        mark_no_store(request)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, request, obj, data=None, files=None):
+        form = super().get_form(request, obj, data, files)
+        if obj.pk and data is None and (obj.phone or obj.id_number):
+            # The edit form shows the stored numbers in full: that is an unmasked view.
+            record(Action.VIEW_PERSONAL, obj, changes={"fields": [n for n in ("phone", "id_number") if getattr(obj, n)], "via": "edit form"})
+        if not obj.pk and data is None and _is_uuid(request.GET.get("organization")):
+            organization = Organization.objects.parents_for(request.user).filter(uuid=request.GET["organization"]).first()
+            if organization is not None:
+                form.initial["organization"] = organization.uuid
+        return form
+
+
+class PersonArchiveView(ObjectArchiveView):
+    model = Person
+    success_url_name = "orgs:person_list"
