@@ -1,0 +1,232 @@
+"""Serializers for regions, organizations, people and memberships.
+
+References are UUIDs (tags by name) and a writable reference only accepts
+what the requesting user may use, exactly like the form pickers. Phone and ID
+numbers are masked unless the user may see them; unmasked values are noted in
+``context["revealed"]`` so the view can audit them.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gongjian.lib.access import scope_for
+from gongjian.lib.api import CleanModelSerializer, django_errors_to_drf
+from gongjian.lib.crypto import mask
+
+from ..choices import MembershipRole
+from ..models import CapabilityTag, Membership, Organization, Person, Region
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """A reference by UUID whose choices are limited to the requesting user's scope.
+
+    ``limit(queryset, user, serializer)`` narrows the base queryset; the
+    serializer is passed so an unchanged current value can stay allowed.
+    """
+
+    def __init__(self, limit=None, slug_field="uuid", **kwargs):
+        self.limit = limit
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if self.limit is None:
+            return queryset
+        return self.limit(queryset, getattr(request, "user", None), self.parent)
+
+
+def _note_revealed(serializer, instance, fields):
+    revealed = serializer.context.setdefault("revealed", [])
+    revealed.append((instance, tuple(fields)))
+
+
+class RegionSerializer(CleanModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="uuid", queryset=Region.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Region
+        fields = ["uuid", "name", "level", "parent", "code", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+
+
+def _parents_for(queryset, user, serializer):
+    allowed = queryset.filter(pk__in=Organization.objects.parents_for(user).values("pk"))
+    instance = getattr(serializer, "instance", None)
+    if isinstance(instance, Organization) and instance.parent_id:
+        # An unchanged parent stays valid even above the user's scope (an org admin's own top organization).
+        allowed = allowed | queryset.filter(pk=instance.parent_id)
+    return allowed
+
+
+class OrganizationSerializer(CleanModelSerializer):
+    parent = ScopedSlugRelatedField(limit=_parents_for, queryset=Organization.objects.all(), required=False, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="uuid", queryset=Region.objects.all(), required=False, allow_null=True)
+    tags = serializers.SlugRelatedField(slug_field="name", queryset=CapabilityTag.objects.all(), many=True, required=False)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default="")
+    region_name = serializers.CharField(source="region.name", read_only=True, default="")
+    contact_phone = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Masked (138****8000) unless you may edit the organization.")
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "uuid",
+            "name",
+            "short_name",
+            "sector",
+            "kind",
+            "parent",
+            "parent_name",
+            "region",
+            "region_name",
+            "address",
+            "credit_code",
+            "tags",
+            "description",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "status",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "archived_at", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not scope_for(request.user).everything:
+            # Only the alliance decides whether an organization is active or suspended.
+            fields["status"].read_only = True
+        return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if instance.contact_phone:
+            if request is not None and scope_for(request.user).can_edit(instance.pk):
+                _note_revealed(self, instance, ["contact_phone"])
+            else:
+                data["contact_phone"] = mask(instance.contact_phone)
+        return data
+
+    def _clean(self, instance):
+        request = self.context.get("request")
+        if request is not None:
+            # The same placement rule (and message) as the organization form.
+            try:
+                instance.check_placement(request.user, getattr(self, "_original_parent_id", None))
+            except DjangoValidationError as e:
+                raise django_errors_to_drf(e) from e
+        super()._clean(instance)
+
+    def update(self, instance, validated_data):
+        self._original_parent_id = instance.parent_id
+        return super().update(instance, validated_data)
+
+
+class MembershipSummarySerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["uuid", "organization", "organization_name", "role", "position", "joined_on", "left_on"]
+        read_only_fields = fields
+
+
+def _editable_organizations(queryset, user, serializer):
+    return queryset.filter(pk__in=Organization.objects.parents_for(user).values("pk"))
+
+
+class PersonSerializer(CleanModelSerializer):
+    titles = serializers.ListField(child=serializers.CharField(max_length=100), required=False, label=_("titles and honours"))
+    speaker_topics = serializers.ListField(child=serializers.CharField(max_length=100), required=False, label=_("lecture topics"))
+    phone = serializers.CharField(required=False, allow_blank=True, help_text=_("Masked (138****8000) unless you may see it."))
+    id_number = serializers.CharField(required=False, allow_blank=True, help_text=_("Masked unless you may see it."))
+    memberships = serializers.SerializerMethodField()
+    organization = ScopedSlugRelatedField(
+        limit=_editable_organizations,
+        queryset=Organization.objects.all(),
+        write_only=True,
+        required=False,
+        help_text=_("On create: the organization the new person joins (required unless you are an alliance admin)."),
+    )
+    role = serializers.ChoiceField(choices=MembershipRole.choices, write_only=True, required=False, default=MembershipRole.MEMBER)
+    position = serializers.CharField(max_length=40, write_only=True, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Person
+        fields = [
+            "uuid",
+            "name",
+            "gender",
+            "phone",
+            "id_number",
+            "email",
+            "titles",
+            "is_speaker",
+            "speaker_topics",
+            "bio",
+            "memberships",
+            "organization",
+            "role",
+            "position",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "archived_at", "created_at", "updated_at"]
+
+    @extend_schema_field(MembershipSummarySerializer(many=True))
+    def get_memberships(self, person):
+        current = [m for m in person.memberships.all() if m.is_current]
+        return MembershipSummarySerializer(current, many=True).data
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        shown = [name for name in ("phone", "id_number") if getattr(instance, name)]
+        if shown and request is not None and instance.contact_visible_to(request.user):
+            _note_revealed(self, instance, shown)
+        else:
+            data["phone"] = mask(instance.phone)
+            data["id_number"] = mask(instance.id_number)
+        return data
+
+    def create(self, validated_data):
+        organization = validated_data.pop("organization", None)
+        role = validated_data.pop("role", MembershipRole.MEMBER)
+        position = validated_data.pop("position", "")
+        person = super().create(validated_data)
+        if organization is not None:
+            Membership.objects.create(person=person, organization=organization, role=role, position=position, joined_on=timezone.localdate())
+        return person
+
+    def update(self, instance, validated_data):
+        # Memberships of an existing person are managed through the membership endpoint.
+        for name in ("organization", "role", "position"):
+            validated_data.pop(name, None)
+        return super().update(instance, validated_data)
+
+
+def _visible_people(queryset, user, serializer):
+    return queryset.filter(pk__in=Person.objects.visible_to(user).values("pk"))
+
+
+class MembershipSerializer(CleanModelSerializer):
+    person = ScopedSlugRelatedField(limit=_visible_people, queryset=Person.objects.all())
+    organization = ScopedSlugRelatedField(limit=_editable_organizations, queryset=Organization.objects.all())
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["uuid", "person", "person_name", "organization", "organization_name", "role", "position", "joined_on", "left_on"]
+        read_only_fields = ["uuid", "left_on"]

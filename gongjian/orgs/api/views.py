@@ -1,0 +1,120 @@
+"""API viewsets: the UI's QuerySets, FilterSets and rules behind REST endpoints."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from gongjian.audit.models import Action
+from gongjian.audit.recording import record
+from gongjian.lib.access import scope_for
+from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
+
+from ..filters import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet, RegionFilterSet
+from ..models import Membership, Organization, Person, Region, may_create_organizations
+from .serializers import MembershipSerializer, OrganizationSerializer, PersonSerializer, RegionSerializer
+
+
+class OrgsViewSet(ScopedViewSet):
+    """Filters apply to lists only, so an archived object can still be fetched (and restored) by UUID."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # One audit record per response that carried unmasked phone or ID numbers.
+        revealed = getattr(self, "_serializer_context", {}).get("revealed")
+        if revealed and 200 <= response.status_code < 300:
+            if len(revealed) == 1:
+                obj, fields = revealed[0]
+                record(Action.VIEW_PERSONAL, obj, changes={"fields": list(fields), "via": "api"})
+            else:
+                record(
+                    Action.VIEW_PERSONAL,
+                    changes={"objects": [str(obj.uuid) for obj, _ in revealed], "via": "api"},
+                    object_repr=f"{self.queryset.model._meta.label_lower} ×{len(revealed)}",
+                )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_serializer_context(self):
+        # Kept so finalize_response sees what the serializers revealed.
+        self._serializer_context = super().get_serializer_context()
+        return self._serializer_context
+
+
+class RegionViewSet(OrgsViewSet):
+    """Administrative regions (市 → 区县 → 街镇 → 居村). Everyone reads; alliance admins write."""
+
+    queryset = Region.objects.select_related("parent")
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+
+
+class OrganizationViewSet(OrgsViewSet):
+    """Party organizations and units. DELETE archives; an organization with active sub-organizations refuses."""
+
+    queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+
+    def check_create(self, serializer):
+        if not may_create_organizations(self.request.user):
+            raise PermissionDenied
+
+    @extend_schema(request=None, responses=OrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, uuid=None):
+        organization = self.get_object()
+        if not Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists():
+            raise PermissionDenied
+        try:
+            organization.restore()
+        except DjangoValidationError as e:
+            raise django_errors_to_drf(e) from e
+        return Response(self.get_serializer(organization).data)
+
+
+class PersonViewSet(OrgsViewSet):
+    """People in the user's scope. Phone and ID numbers are masked unless the user may see them (and then audited)."""
+
+    queryset = Person.objects.prefetch_related("memberships__organization")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+
+    def check_create(self, serializer):
+        scope = scope_for(self.request.user)
+        if not (scope.everything or scope.editable):
+            raise PermissionDenied
+        if not scope.everything and serializer.validated_data.get("organization") is None:
+            # Otherwise the new person would be invisible to the admin who created them.
+            raise ValidationError({"organization": [_("This field is required.")]})
+
+
+class MembershipViewSet(OrgsViewSet):
+    """A person's role in an organization. DELETE ends the membership; the record stays as history."""
+
+    queryset = Membership.objects.select_related("person", "organization")
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+
+    def check_create(self, serializer):
+        if not may_create_organizations(self.request.user):
+            raise PermissionDenied
+
+    def check_update(self, serializer):
+        try:
+            serializer.instance.check_actor(self.request.user)
+        except DjangoValidationError as e:
+            raise django_errors_to_drf(e) from e
+
+    def perform_destroy(self, instance):
+        try:
+            instance.check_actor(self.request.user)
+            instance.end()
+        except DjangoValidationError as e:
+            raise django_errors_to_drf(e) from e
