@@ -197,15 +197,15 @@ def _search(queryset, text):
 
 
 def search_terms(text: str) -> list[str]:
+    """The words of a query: the shared segmenter's words (stop words dropped), else the raw chunks."""
     words = []
     for chunk in text.split():
         try:
-            from gongjian.lib.text import tokenize
-        except ImportError:
+            from gongjian.lib.text import cut
+        except ImportError:  # the segmenter is optional; substrings still work
             tokens = [chunk]
         else:
-            # A token of one character ("的", "和") matches nearly everything; keep it only if it is the whole query.
-            tokens = [t for t in tokenize(chunk) if len(t.strip()) > 1] or [chunk]
+            tokens = cut(chunk) or [chunk]
         words.extend(t for t in tokens if t not in words)
     return words
 
@@ -300,7 +300,7 @@ class Need(Listing):
             models.CheckConstraint(condition=models.Q(status__in=NeedStatus.values), name="exchange_need_status_valid"),
             models.CheckConstraint(condition=models.Q(claim_mode__in=ClaimMode.values), name="exchange_need_claim_mode_valid"),
             models.CheckConstraint(
-                condition=models.Q(status=NeedStatus.DRAFT) | models.Q(published_at__isnull=False),
+                condition=models.Q(status__in=[NeedStatus.DRAFT, NeedStatus.CLOSED]) | models.Q(published_at__isnull=False),
                 name="exchange_need_published_has_date",
             ),
         ]
@@ -493,7 +493,7 @@ class Resource(Listing):
                 name="exchange_resource_availability_ordered",
             ),
             models.CheckConstraint(
-                condition=models.Q(status=ResourceStatus.DRAFT) | models.Q(published_at__isnull=False),
+                condition=models.Q(status__in=[ResourceStatus.DRAFT, ResourceStatus.CLOSED]) | models.Q(published_at__isnull=False),
                 name="exchange_resource_published_has_date",
             ),
         ]
