@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -24,6 +25,8 @@ class Action(models.TextChoices):
     EXPORT = "export", _("Export")
     VIEW_PERSONAL = "view_personal", _("View personal data")
     PUBLISH = "publish", _("Publish")
+    API_TOKEN = "api_token", _("API token change")
+    PURGE = "purge", _("Purge of expired records")
 
 
 class Outcome(models.TextChoices):
@@ -38,6 +41,9 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit trail is append-only.")
 
+
+# Records are kept at least this long (SECURITY.md item 10); no setting can shorten it.
+MIN_RETENTION_DAYS = 190
 
 # Chained records must be appended one at a time; on PostgreSQL an advisory
 # lock serialises writers, SQLite's IMMEDIATE transactions already do.
@@ -109,16 +115,56 @@ class Record(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
 
+    @classmethod
+    def purge(cls, days: int):
+        """Delete the oldest records, all older than ``days`` days; return how many went.
+
+        Only a contiguous run from the start of the trail goes, and a PURGE
+        record keeps the MAC of the last deleted record so the chain still
+        verifies from the first record that remains.
+        """
+        if days < MIN_RETENTION_DAYS:
+            raise ValueError(f"Audit records are kept at least {MIN_RETENTION_DAYS} days.")
+        cutoff = timezone.now() - timedelta(days=days)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+            first_young = cls.objects.filter(created_at__gte=cutoff).order_by("pk").values_list("pk", flat=True).first()
+            old = cls.objects.filter(created_at__lt=cutoff)
+            if first_young is not None:
+                old = old.filter(pk__lt=first_young)
+            last = old.order_by("-pk").values_list("pk", "mac").first()
+            if last is None:
+                return 0
+            count = old.count()
+            with connection.cursor() as cursor:
+                # The one place rows leave the trail: raw SQL, because the model refuses.
+                cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE id <= %s", [last[0]])  # noqa: S608
+            cls(
+                action=Action.PURGE,
+                actor_name="purge_audit_records",
+                changes={"through": last[0], "anchor": last[1], "count": count, "before": cutoff.isoformat()},
+            ).save()
+        return count
+
 
 def verify_chain(batch_size: int = 2000):
-    """Return the first record whose MAC or link does not verify, or None."""
-    prev = ""
+    """Return the first record whose MAC or link does not verify, or None.
+
+    The first record links to "" or, after a purge, to the anchor that a
+    (itself chained) PURGE record kept.
+    """
+    anchors = {changes.get("anchor") for changes in Record.objects.filter(action=Action.PURGE).values_list("changes", flat=True)}
+    prev = None
     last_pk = 0
     while True:
         batch = list(Record.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
         if not batch:
             return None
         for record in batch:
+            if prev is None:
+                prev = record.prev_mac if record.prev_mac in anchors else ""
             if record.prev_mac != prev or not hmac.compare_digest(record.mac, record.compute_mac(prev)):
                 return record
             prev = record.mac
