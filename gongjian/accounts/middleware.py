@@ -5,6 +5,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp import user_has_device
 
 # Views a user may reach while the account still owes a password change or a second factor.
 OPEN_PREFIXES = ("/static/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/accounts/password/", "/accounts/two-factor/")
@@ -26,7 +28,7 @@ class SessionLifetimeMiddleware:
 
 
 class AccountPolicyMiddleware:
-    """Before anything else: change an initial or expired password, then enrol or pass TOTP."""
+    """Before anything else: pass TOTP if enrolled, change an initial or expired password, enrol TOTP if required."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,16 +38,20 @@ class AccountPolicyMiddleware:
         path = request.path
         if user.is_authenticated and not path.startswith(OPEN_PREFIXES):
             target = None
-            if user.must_change_password or user.password_expired:
+            unverified = user.requires_two_factor and not user.is_verified()
+            enrolled = unverified and user_has_device(user)
+            # An enrolled second factor comes first, so a stolen password alone
+            # cannot even change the password; then the password; then enrolment.
+            if enrolled:
+                target = "accounts:two_factor_verify"
+            elif user.must_change_password or user.password_expired:
                 target = "accounts:password_change"
-            elif user.requires_two_factor and not user.is_verified():
-                from django_otp import user_has_device
-
-                target = "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
+            elif unverified:
+                target = "accounts:two_factor_setup"
             if target:
                 if path.startswith("/api/"):
                     from django.http import JsonResponse
 
                     return JsonResponse({"detail": "account_action_required", "action": target.split(":")[1]}, status=403)
-                return redirect(reverse(target) + "?next=" + path)
+                return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

@@ -1,4 +1,9 @@
-"""Role changes on accounts are audited apart from ordinary edits (SECURITY.md item 8)."""
+"""Account changes are audited: role changes apart from ordinary edits (SECURITY.md item 8).
+
+User is not a TrackedModel (it keeps Django's AbstractUser base), so these
+handlers do for it what gongjian.audit.signals does for business objects.
+Passwords are never recorded; password changes get their own records from the views.
+"""
 
 import time
 
@@ -8,32 +13,61 @@ from django.dispatch import receiver
 
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
+from gongjian.lib.crypto import mask
 
 from .models import User
 
 ROLE_FIELDS = ("is_alliance_admin", "admin_role", "is_superuser", "is_staff", "is_active", "person_id")
+PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "must_change_password")
+MASKED_FIELDS = ("email",)
+TRACKED = ROLE_FIELDS + PROFILE_FIELDS
+
+
+def _skipped(instance, update_fields) -> bool:
+    # Logins save last_login alone; nothing tracked changes then, so skip the extra query.
+    if update_fields is None:
+        return False
+    names = {instance._meta.get_field(name).attname for name in update_fields}
+    return not names & set(TRACKED)
+
+
+def _diff(before: dict, after: dict, fields) -> dict:
+    diff = {}
+    for key in fields:
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            if key in MASKED_FIELDS:
+                old, new = mask(old or ""), mask(new or "")
+            diff[key] = [old, new]
+    return diff
 
 
 @receiver(pre_save, sender=User)
-def remember_roles(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
+def remember_roles(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or _skipped(instance, update_fields):
         instance._roles_before = None
         return
-    instance._roles_before = User.objects.filter(pk=instance.pk).values(*ROLE_FIELDS).first()
+    instance._roles_before = User.objects.filter(pk=instance.pk).values(*TRACKED).first()
 
 
 @receiver(post_save, sender=User)
-def record_user_change(sender, instance, created, raw=False, **kwargs):
+def record_user_change(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw:
         return
-    after = {field: getattr(instance, field) for field in ROLE_FIELDS}
+    after = {field: getattr(instance, field) for field in TRACKED}
     if created:
-        record(Action.CREATE, instance, changes={k: [None, v] for k, v in after.items()})
+        record(Action.CREATE, instance, changes=_diff({}, after, TRACKED))
         return
-    before = getattr(instance, "_roles_before", None) or {}
-    diff = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    if diff:
-        record(Action.ROLE_CHANGE, instance, changes=diff)
+    before = getattr(instance, "_roles_before", None)
+    if before is None:
+        return
+    roles = _diff(before, after, ROLE_FIELDS)
+    if roles:
+        record(Action.ROLE_CHANGE, instance, changes=roles)
+    profile = _diff(before, after, PROFILE_FIELDS)
+    if profile:
+        record(Action.UPDATE, instance, changes=profile)
+    instance._roles_before = after
 
 
 @receiver(user_logged_in)
