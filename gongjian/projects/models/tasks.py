@@ -71,23 +71,45 @@ class Task(TrackedModel):
     title = models.CharField(_("title"), max_length=120)
     location = models.CharField(_("location"), max_length=200, blank=True)
     weight = models.PositiveSmallIntegerField(
-        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)], help_text=_("Counts towards progress; 1 to 100.")
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT)],
+        help_text=_("Counts towards progress; 1 to 100."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN, editable=False)
     team_org = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("team organization"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="project_tasks", editable=False,
+        "orgs.Organization",
+        verbose_name=_("team organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project_tasks",
+        editable=False,
     )
-    team_people = models.ManyToManyField("orgs.Person", verbose_name=_("team members"), blank=True, related_name="project_tasks", editable=False)
+    team_people = models.ManyToManyField(
+        "orgs.Person", verbose_name=_("team members"), blank=True, related_name="project_tasks", editable=False
+    )
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
     evidence = models.TextField(_("evidence"), blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     review_comment = models.TextField(_("review comment"), blank=True, editable=False)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
@@ -104,7 +126,8 @@ class Task(TrackedModel):
             models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=MAX_WEIGHT), name="projects_task_weight_range"),
             # An open task belongs to no team.
             models.CheckConstraint(
-                condition=~Q(status=TaskStatus.OPEN) | Q(team_org__isnull=True, claimed_by__isnull=True), name="projects_task_open_has_no_team"
+                condition=~Q(status=TaskStatus.OPEN) | Q(team_org__isnull=True, claimed_by__isnull=True),
+                name="projects_task_open_has_no_team",
             ),
         ]
         indexes = [models.Index(fields=["project", "status"])]
@@ -136,8 +159,11 @@ class Task(TrackedModel):
             return self.team_org.name
         return "、".join(person.name for person in self.team_people.all())
 
-    def is_team_member(self, user) -> bool:
-        """The claimant, a named person, or a current member of the claiming organization (not its admins above)."""
+    def is_team_member(self, user, member_org_ids=None) -> bool:
+        """The claimant, a named person, or a current member of the claiming organization (not its admins above).
+
+        ``member_org_ids`` (the user's current organizations) saves a query per task on the board.
+        """
         if user is None or not user.is_authenticated or self.status == TaskStatus.OPEN:
             return False
         if self.claimed_by_id == user.pk:
@@ -146,6 +172,8 @@ class Task(TrackedModel):
             return False
         if any(person.pk == user.person_id for person in self.team_people.all()):
             return True
+        if self.team_org_id and member_org_ids is not None:
+            return self.team_org_id in member_org_ids
         if self.team_org_id:
             from gongjian.orgs.models import Membership
 
@@ -179,7 +207,9 @@ class Task(TrackedModel):
             raise ValidationError(conflict or _("Someone else changed this task a moment ago; reload and try again."), code="conflict")
         TaskEvent.objects.create(task=self, action=action, from_status=current, to_status=to, actor=by, comment=comment)
         changes = {"status": [current, to]}
-        changes.update({key: [None, str(getattr(value, "pk", value))] for key, value in fields.items() if key not in ("evidence", "review_comment")})
+        changes.update(
+            {key: [None, str(getattr(value, "pk", value))] for key, value in fields.items() if key not in ("evidence", "review_comment")}
+        )
         record(Action.UPDATE, self, changes=changes)
         self.status = to
         for key, value in fields.items():
@@ -203,8 +233,15 @@ class Task(TrackedModel):
                 raise ValidationError(_("This task has already been claimed by another team."), code="already_claimed")
             self._check_team(by, team_org, team_people)
             self._move(
-                TaskAction.CLAIM, (TaskStatus.OPEN,), TaskStatus.CLAIMED, by, _("This task has already been claimed by another team."),
-                conflict=_("This task has already been claimed by another team."), team_org=team_org, claimed_by=by, claimed_at=_NOW,
+                TaskAction.CLAIM,
+                (TaskStatus.OPEN,),
+                TaskStatus.CLAIMED,
+                by,
+                _("This task has already been claimed by another team."),
+                conflict=_("This task has already been claimed by another team."),
+                team_org=team_org,
+                claimed_by=by,
+                claimed_at=_NOW,
             )
             self.team_people.set(team_people)
         return self
@@ -236,8 +273,13 @@ class Task(TrackedModel):
         pieces = [TaskEvidence.prepare(self, upload, by) for upload in files]
         with transaction.atomic():
             self._move(
-                TaskAction.SUBMIT, (TaskStatus.CLAIMED, TaskStatus.RETURNED), TaskStatus.SUBMITTED, by,
-                _("Only a claimed or returned task can be submitted."), evidence=evidence, submitted_at=_NOW,
+                TaskAction.SUBMIT,
+                (TaskStatus.CLAIMED, TaskStatus.RETURNED),
+                TaskStatus.SUBMITTED,
+                by,
+                _("Only a claimed or returned task can be submitted."),
+                evidence=evidence,
+                submitted_at=_NOW,
             )
             for piece in pieces:
                 piece.save()
@@ -251,8 +293,15 @@ class Task(TrackedModel):
         self._check_reviewer(reviewer)
         with transaction.atomic():
             self._move(
-                TaskAction.ACCEPT, (TaskStatus.SUBMITTED,), TaskStatus.ACCEPTED, reviewer, _("Only a submitted task can be accepted."),
-                comment=(comment or "").strip(), reviewer=reviewer, review_comment=(comment or "").strip(), reviewed_at=_NOW,
+                TaskAction.ACCEPT,
+                (TaskStatus.SUBMITTED,),
+                TaskStatus.ACCEPTED,
+                reviewer,
+                _("Only a submitted task can be accepted."),
+                comment=(comment or "").strip(),
+                reviewer=reviewer,
+                review_comment=(comment or "").strip(),
+                reviewed_at=_NOW,
             )
         return self
 
@@ -260,15 +309,24 @@ class Task(TrackedModel):
         """Send the work back to its team with the reviewer's comments."""
         comment = (comment or "").strip()
         if not comment:
-            raise ValidationError({"comment": _("Say what needs to change: a comment is required when returning a task.")}, code="comment_required")
+            raise ValidationError(
+                {"comment": _("Say what needs to change: a comment is required when returning a task.")}, code="comment_required"
+            )
         self.refresh_from_db(fields=["status", "team_org", "claimed_by"])
         if self.status != TaskStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted task can be returned."), code="invalid_transition")
         self._check_reviewer(reviewer)
         with transaction.atomic():
             self._move(
-                TaskAction.RETURN, (TaskStatus.SUBMITTED,), TaskStatus.RETURNED, reviewer, _("Only a submitted task can be returned."),
-                comment=comment, reviewer=reviewer, review_comment=comment, reviewed_at=_NOW,
+                TaskAction.RETURN,
+                (TaskStatus.SUBMITTED,),
+                TaskStatus.RETURNED,
+                reviewer,
+                _("Only a submitted task can be returned."),
+                comment=comment,
+                reviewer=reviewer,
+                review_comment=comment,
+                reviewed_at=_NOW,
             )
         return self
 
@@ -281,8 +339,14 @@ class Task(TrackedModel):
             raise PermissionDenied(_("Only the team or the project's editors can release this task."))
         with transaction.atomic():
             self._move(
-                TaskAction.RELEASE, (TaskStatus.CLAIMED, TaskStatus.RETURNED), TaskStatus.OPEN, by,
-                _("Only a claimed or returned task can be released."), team_org=None, claimed_by=None, claimed_at=None,
+                TaskAction.RELEASE,
+                (TaskStatus.CLAIMED, TaskStatus.RETURNED),
+                TaskStatus.OPEN,
+                by,
+                _("Only a claimed or returned task can be released."),
+                team_org=None,
+                claimed_by=None,
+                claimed_at=None,
             )
             self.team_people.clear()
         return self
@@ -310,7 +374,9 @@ class TaskEvent(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=TaskAction.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=TaskStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=TaskStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
@@ -339,9 +405,14 @@ class TaskEvidence(TrackedModel):
     file = models.FileField(_("file"), upload_to=uploads.evidence_upload_to, max_length=200)
     name = models.CharField(_("file name"), max_length=120, blank=True)
     content_type = models.CharField(max_length=100, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = TaskEvidenceQuerySet.as_manager()
+
+    # The audit diff cannot serialise a FieldFile yet (reported); name, kind and content type are recorded.
+    audit_ignored = ("updated_at", "created_at", "file")
 
     class Meta:
         verbose_name = _("task evidence")
