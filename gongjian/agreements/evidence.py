@@ -77,4 +77,5 @@ def resolved(evidence_rows):
         targets = model._base_manager.in_bulk([row.object_id for row in group]) if model else {}
         for row in group:
             row.resolved_target = targets.get(row.object_id)
+            row.kind_label = model._meta.verbose_name if model else ""
     return rows
