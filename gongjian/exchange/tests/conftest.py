@@ -1,6 +1,8 @@
 import datetime
+from contextlib import contextmanager
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gongjian.exchange.models import Category, Need, Resource
@@ -66,3 +68,13 @@ def pair():
 
 def days(n):
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@contextmanager
+def refused(*codes):
+    """The block raises a ValidationError with one of ``codes`` (messages are translated, codes are not)."""
+    with pytest.raises(ValidationError) as info:
+        yield info
+    error = info.value
+    found = {e.code for e in error.error_list} if hasattr(error, "error_list") else {e.code for es in error.error_dict.values() for e in es}
+    assert found & set(codes), f"expected {codes}, got {found}: {error.messages}"

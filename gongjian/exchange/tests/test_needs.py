@@ -7,7 +7,7 @@ from django.test import override_settings
 from gongjian.audit.models import Record
 from gongjian.exchange.models import Category, Need, NeedEvent, Resource, ResourceEvent
 
-from .conftest import days
+from .conftest import days, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,13 @@ class TestNeedStatus:
         assert need.published_at is not None
         event = NeedEvent.objects.get(need=need)
         assert (event.from_status, event.to_status, event.actor) == ("draft", "published", world.outsider)
-        assert Record.objects.filter(action="publish", object_id=str(need.uuid)).exists() or Record.objects.filter(action="publish").exists()
+        audit = Record.objects.get(action="publish", object_type="exchange.need", object_id=str(need.pk))
+        assert audit.changes["status"] == ["draft", "published"]
+        assert audit.actor == world.outsider
 
     def test_it_refuses_to_publish_twice(self, make_need):
         need = make_need(publish=True)
-        with pytest.raises(ValidationError, match="Cannot change the status"):
+        with refused("illegal_transition"):
             need.publish()
 
     def test_it_refuses_a_stale_copy_changing_status(self, make_need):
@@ -38,7 +40,7 @@ class TestNeedStatus:
 
     def test_it_refuses_publishing_for_someone_outside_the_owner(self, world, make_need):
         need = make_need()
-        with pytest.raises(ValidationError, match="organizations you administer"):
+        with refused("forbidden"):
             need.publish(by=world.org_admin)
         assert Need.objects.get(pk=need.pk).status == "draft"
 
@@ -89,7 +91,7 @@ class TestNeedStatus:
 
     def test_it_refuses_archiving_a_published_need(self, make_need):
         need = make_need(publish=True)
-        with pytest.raises(ValidationError, match="Close it"):
+        with refused("busy"):
             need.archive()
         need.close()
         need.archive()
@@ -184,7 +186,7 @@ class TestVisibility:
 
     def test_it_masks_the_contact_phone_in_the_audit_trail(self, make_need):
         need = make_need(contact_phone="13800138000")
-        record = Record.objects.filter(action="create", object_id__in=[str(need.pk), str(need.uuid)]).latest("pk")
+        record = Record.objects.get(action="create", object_type="exchange.need", object_id=str(need.pk))
         assert "13800138000" not in str(record.changes)
         assert "138****8000" in str(record.changes)
 
