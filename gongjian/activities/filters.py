@@ -3,11 +3,18 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from gongjian.orgs.models import Organization
 
 from .choices import ActivityKind, RegistrationStatus, Track
 from .models import Activity, Registration, Series
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class UUIDModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter addressed by UUID (its schema type is a UUID, not a guessed string)."""
 
 
 def _organizations(request):
@@ -23,9 +30,7 @@ class ActivityFilterSet(django_filters.FilterSet):
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     series = django_filters.ModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid")
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving"
-    )
+    organization = UUIDModelChoiceFilter(label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving")
     when = django_filters.ChoiceFilter(
         label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
     )

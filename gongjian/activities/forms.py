@@ -20,6 +20,8 @@ DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registratio
 
 
 class ActivityForm(ScopedModelForm):
+    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Activity
         fields = [

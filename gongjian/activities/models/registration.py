@@ -129,7 +129,8 @@ class RegistrationQuerySet(models.QuerySet):
             return []
         promoted = []
         taken = Registration.objects.filter(activity=activity, status__in=COUNTED_STATUSES).count()
-        queue = Registration.objects.filter(activity=activity, status=Status.WAITLISTED).order_by("created_at", "pk")
+        # Queue order is when each joined the waitlist: someone re-registering after cancelling goes to the back.
+        queue = Registration.objects.filter(activity=activity, status=Status.WAITLISTED).order_by("status_changed_at", "pk")
         for registration in queue.select_related("person"):
             if activity.capacity is not None and taken >= activity.capacity:
                 break
@@ -196,7 +197,7 @@ class Registration(TrackedModel):
             models.CheckConstraint(condition=models.Q(status__in=RegistrationStatus.values), name="activities_registration_status_valid"),
         ]
         indexes = [
-            models.Index(fields=["activity", "status", "created_at"]),
+            models.Index(fields=["activity", "status", "status_changed_at"]),
             models.Index(fields=["person", "status"]),
             models.Index(fields=["organization", "status"]),
         ]
