@@ -16,7 +16,7 @@ from .access import scope_for
 
 def django_errors_to_drf(error: DjangoValidationError) -> ValidationError:
     if hasattr(error, "error_dict"):
-        detail = {("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for m in v.messages] for k, v in error.message_dict.items()}
+        detail = {("non_field_errors" if k == NON_FIELD_ERRORS else k): [str(m) for m in v] for k, v in error.message_dict.items()}
     else:
         detail = {"non_field_errors": [str(m) for m in error.messages]}
     return ValidationError(detail)
