@@ -97,8 +97,7 @@ class ProjectSerializer(CleanModelSerializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_progress(self, obj):
-        value = getattr(obj, "progress", None)
-        return value if isinstance(value, int) else obj.progress()
+        return obj.progress()
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_showcase_url(self, obj):

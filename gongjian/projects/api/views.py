@@ -98,7 +98,7 @@ class ProjectViewSet(ScopedViewSet):
         project = self.get_object()
         counts = dict(Task.objects.filter(project=project).order_by().values_list("status").annotate(n=Count("pk")))
         data = {
-            "progress": project.progress,
+            "progress": project.progress(),
             "weight_total": project.weight_total,
             "weight_accepted": project.weight_accepted,
             "tasks": {status: counts.get(status, 0) for status in TaskStatus.values},

@@ -100,7 +100,7 @@ class ProjectQuerySet(ScopedQuerySet, ArchivableQuerySet):
     def with_progress(self):
         """Weighted progress in SQL: accepted weight over total weight, as a whole percent."""
         return self.annotate(weight_total=_sum_weights(), weight_accepted=_sum_weights(TaskStatus.ACCEPTED)).annotate(
-            progress=Case(
+            progress_percent=Case(
                 When(weight_total=0, then=Value(0)),
                 default=F("weight_accepted") * 100 / F("weight_total"),
                 output_field=IntegerField(),
@@ -227,12 +227,13 @@ class Project(ArchivableModel, TrackedModel):
 
     # --- progress -----------------------------------------------------------
     def progress(self) -> int:
-        """Whole percent of accepted weight; one query (lists use ``with_progress()``)."""
-        if hasattr(self, "progress_value"):
-            return self.progress_value
-        row = Project._base_manager.filter(pk=self.pk).with_progress().values("progress", "weight_total", "weight_accepted").get()
+        """Whole percent of accepted weight: from ``with_progress()`` if annotated, else one query."""
+        if hasattr(self, "progress_percent"):
+            return self.progress_percent
+        row = Project.objects.filter(pk=self.pk).with_progress().values("progress_percent", "weight_total", "weight_accepted").get()
+        # Not cached: the next call sees tasks accepted in between.
         self.weight_total, self.weight_accepted = row["weight_total"], row["weight_accepted"]
-        return row["progress"]
+        return row["progress_percent"]
 
     # --- status verbs -------------------------------------------------------
     def _transition(self, allowed_from, to, by, message, **extra):

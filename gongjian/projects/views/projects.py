@@ -45,7 +45,7 @@ class ProjectListView(ObjectListView):
         (gettext_lazy("Status"), lambda p: p.get_status_display()),
         (gettext_lazy("Start date"), "period_start"),
         (gettext_lazy("End date"), "period_end"),
-        (gettext_lazy("Progress (%)"), "progress"),
+        (gettext_lazy("Progress (%)"), "progress_percent"),
     )
 
     def can_create(self, request):
