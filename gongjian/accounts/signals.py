@@ -13,7 +13,6 @@ from django.dispatch import receiver
 
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
-from gongjian.lib.crypto import mask
 
 from .models import User
 
@@ -21,6 +20,14 @@ ROLE_FIELDS = ("is_alliance_admin", "admin_role", "is_superuser", "is_staff", "i
 PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "must_change_password")
 MASKED_FIELDS = ("email",)
 TRACKED = ROLE_FIELDS + PROFILE_FIELDS
+
+
+def mask_email(value: str) -> str:
+    """z****@example.cn: enough to tell addresses apart in the trail, not enough to write to."""
+    if not value:
+        return ""
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}****@{domain}" if domain else local[:1] + "****"
 
 
 def _skipped(instance, update_fields) -> bool:
@@ -35,10 +42,11 @@ def _diff(before: dict, after: dict, fields) -> dict:
     diff = {}
     for key in fields:
         old, new = before.get(key), after.get(key)
-        if old != new:
-            if key in MASKED_FIELDS:
-                old, new = mask(old or ""), mask(new or "")
-            diff[key] = [old, new]
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        if key in MASKED_FIELDS:
+            old, new = mask_email(old or ""), mask_email(new or "")
+        diff[key] = [old, new]
     return diff
 
 
