@@ -12,12 +12,13 @@ from gongjian.orgs.models import Membership, Organization
 
 @pytest.fixture
 def design(db):
-    return Category.objects.get(name="设计规划")
+    # get_or_create: transaction=True tests flush the rows the data migration seeded.
+    return Category.objects.get_or_create(name="设计规划", defaults={"order": 30})[0]
 
 
 @pytest.fixture
 def volunteering(db):
-    return Category.objects.get(name="志愿服务")
+    return Category.objects.get_or_create(name="志愿服务", defaults={"order": 50})[0]
 
 
 @pytest.fixture
