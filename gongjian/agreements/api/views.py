@@ -63,10 +63,14 @@ class AgreementViewSet(ScopedViewSet):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
 
-    def check_create(self, serializer):
-        # validate_parties already insists on one party the user administers.
-        if not administers_something(self.request.user):
+    def create(self, request, *args, **kwargs):
+        # Refuse before validating: someone who administers nothing learns nothing from field errors.
+        if not administers_something(request.user):
             raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def check_create(self, serializer):
+        """validate_parties already insists on one party the user administers."""
 
     def _editable(self):
         agreement = self.get_object()

@@ -353,6 +353,9 @@ class AgreementAttachment(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # The audit diff cannot serialise a FieldFile; name, size and type are recorded instead.
+    audit_ignored = ("updated_at", "created_at", "file")
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")

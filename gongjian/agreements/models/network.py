@@ -271,6 +271,9 @@ class Honor(ArchivableModel, TrackedModel):
 
     objects = HonorQuerySet.as_manager()
 
+    # The audit diff cannot serialise a FieldFile (the stored name is random anyway).
+    audit_ignored = ("updated_at", "created_at", "evidence")
+
     class Meta:
         verbose_name = _("honour or appointment")
         verbose_name_plural = _("honours and appointments")
