@@ -1,11 +1,14 @@
 """Photo uploads: checked by content, limited in size, stored under random names."""
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 # Magic bytes of the formats a photo may have; the extension is never trusted.
@@ -42,3 +45,25 @@ def photo_path(instance, filename: str) -> str:
     """A random name: the uploader's file name never reaches the file system."""
     extension = getattr(instance, "_sniffed_extension", None) or "bin"
     return f"activities/photos/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Photos live outside MEDIA_ROOT (which a web server may serve directly) and are served by a view
+    that checks the activity is visible. The location is read on every use so test settings apply."""
+
+    @property
+    def base_location(self):
+        root = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+        return str(root) if root else str(Path(settings.MEDIA_ROOT).parent / "private")
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+    @property
+    def base_url(self):
+        return None
+
+
+private_storage = PrivateStorage()

@@ -15,7 +15,7 @@ from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedMode
 
 from ..choices import COUNTED_STATUSES, ActivityKind, RegistrationStatus, Track
 from ..rich_text import clean_html
-from ..uploads import photo_path
+from ..uploads import photo_path, private_storage
 
 
 def reach_for(user) -> frozenset[int]:
@@ -375,11 +375,14 @@ class ActivityPhoto(TrackedModel):
     """A photo of an activity, validated by content (JPEG or PNG) and stored under a random name."""
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to=photo_path, max_length=200)
+    image = models.FileField(_("photo"), upload_to=photo_path, storage=private_storage, max_length=200)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     content_type = models.CharField(max_length=40, editable=False)
     size = models.PositiveIntegerField(default=0, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    # The audit diff cannot serialise a FieldFile; the stored name is random anyway, type and size are recorded.
+    audit_ignored = ("updated_at", "created_at", "image")
 
     class Meta:
         verbose_name = _("photo")

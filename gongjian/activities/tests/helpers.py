@@ -14,7 +14,7 @@ _counter = itertools.count(1)
 
 def make_activity(host, *, starts_in=timedelta(days=3), duration=timedelta(hours=2), **fields) -> Activity:
     """An activity starting ``starts_in`` from now (negative for the past), open for registration."""
-    starts_at = fields.pop("starts_at", None) or timezone.now() + starts_in
+    starts_at = fields.pop("starts_at", None) or (timezone.now() + starts_in).replace(microsecond=0)
     defaults = {
         "title": f"理论宣讲 {next(_counter)}",
         "kind": Activity.Kind.LECTURE,

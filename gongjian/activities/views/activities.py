@@ -331,7 +331,7 @@ class SeriesListView(ObjectListView):
 
     def get_queryset(self, request):
         active = models.Count("activities", filter=models.Q(activities__archived_at__isnull=True))
-        return Series.objects.visible_to(request.user).select_related("organization").annotate(activity_count=active)
+        return Series.objects.visible_to(request.user).select_related("organization").annotate(activity_count=active).order_by("name", "pk")
 
     def can_create(self, request):
         return can_register_group(request.user)
