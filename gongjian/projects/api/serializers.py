@@ -111,17 +111,26 @@ class ProjectProgressSerializer(serializers.Serializer):
     tasks = serializers.DictField(child=serializers.IntegerField(), help_text=_("Task count per status."))
 
 
-class ProjectMilestoneSerializer(CleanModelSerializer):
+class ProjectScopedSerializer(CleanModelSerializer):
+    """A part of a project: the project is chosen among those the user sees (others do not exist)."""
+
     project = serializers.SlugRelatedField(slug_field="uuid", queryset=Project.objects.all())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if getattr(request, "user", None) is not None:
+            self.fields["project"].queryset = Project.objects.visible_to(request.user)
+
+
+class ProjectMilestoneSerializer(ProjectScopedSerializer):
     class Meta:
         model = Milestone
         fields = ["uuid", "project", "title", "due", "done_at", "order", "created_at", "updated_at"]
         read_only_fields = ["uuid", "done_at", "created_at", "updated_at"]
 
 
-class ProjectOutcomeSerializer(CleanModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="uuid", queryset=Project.objects.all())
+class ProjectOutcomeSerializer(ProjectScopedSerializer):
     file = serializers.FileField(required=False, allow_null=True, write_only=True)
     file_url = serializers.SerializerMethodField()
 
@@ -148,8 +157,7 @@ class TaskEvidenceSerializer(serializers.ModelSerializer):
         return reverse("projects:evidence_file", kwargs={"uuid": obj.uuid})
 
 
-class TaskSerializer(CleanModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="uuid", queryset=Project.objects.all())
+class TaskSerializer(ProjectScopedSerializer):
     project_title = serializers.CharField(source="project.title", read_only=True)
     team_org = ProjectRefSerializer(read_only=True)
     team_people = ProjectRefSerializer(many=True, read_only=True)
