@@ -7,7 +7,7 @@ from gongjian.lib.navigation import MenuItem
 class OrgsConfig(AppConfig):
     name = "gongjian.orgs"
     label = "orgs"
-    verbose_name = _("Organizations")
+    verbose_name = _("Organizations and people")
 
     menu = [
         MenuItem("orgs", _("Organization directory"), "orgs:organization_list", order=10),

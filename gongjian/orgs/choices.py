@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.IntegerChoices):
@@ -30,7 +31,7 @@ class OrgKind(models.TextChoices):
 
 class OrgStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("organization status", "Active")
     SUSPENDED = "suspended", _("Suspended")
 
 

@@ -97,7 +97,8 @@ class OrganizationForm(ScopedModelForm):
             # Only the alliance decides whether an organization is active or suspended.
             del self.fields["status"]
             if not self.instance.pk or self.instance.parent_id:
-                self.fields["parent"].required = True
+                # A missing parent is refused by Organization.check_placement, with the API's message.
+                self.fields["parent"].help_text = _("Required: an organization you administer.")
         for name in ("parent", "region"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

@@ -359,9 +359,9 @@ class Person(ArchivableModel, TrackedModel):
         return reverse("orgs:person_detail", kwargs={"uuid": self.uuid})
 
     def contact_visible_to(self, user) -> bool:
-        """Alliance admins and the admins of an organization this person belongs to may unmask contact details."""
+        """Alliance admins, the admins of an organization this person belongs to, and the person themself may unmask contact details."""
         scope = scope_for(user)
-        if scope.everything:
+        if scope.everything or (self.pk and getattr(user, "person_id", None) == self.pk):
             return True
         if not scope.editable:
             return False
@@ -451,4 +451,5 @@ class Membership(TrackedModel):
             and self.organization_id
             and Membership.objects.filter(person_id=self.person_id, organization_id=self.organization_id).exclude(pk=self.pk).exists()
         ):
-            raise ValidationError(_("This person already has a membership in this organization."))
+            # On the person field, so the (person, organization) constraint does not repeat it in other words.
+            raise ValidationError({"person": _("This person already has a membership in this organization.")})

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -105,7 +105,7 @@ class OrganizationListView(ObjectListView):
     title = gettext_lazy("Organization directory")
     export_filename = "organizations.xlsx"
     export_columns = (
-        (gettext_lazy("Name"), "name"),
+        (pgettext_lazy("organization", "Name"), "name"),
         (gettext_lazy("Short name"), "short_name"),
         (gettext_lazy("Sector"), lambda o: o.get_sector_display()),
         (gettext_lazy("Kind"), lambda o: o.get_kind_display()),
@@ -266,6 +266,9 @@ def membership_end(request, uuid):
     membership = get_object_for(request.user, Membership, "change", queryset=Membership.objects.select_related("organization", "person"), uuid=uuid)
     try:
         membership.check_actor(request.user)
+    except ValidationError as e:
+        raise PermissionDenied(" ".join(e.messages)) from e
+    try:
         membership.end()
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
@@ -323,7 +326,7 @@ class SpeakerListView(ObjectListView):
         (gettext_lazy("Name"), "name"),
         (gettext_lazy("Titles and honours"), "titles"),
         (gettext_lazy("Lecture topics"), "speaker_topics"),
-        (gettext_lazy("Profile"), "bio"),
+        (pgettext_lazy("person", "Profile"), "bio"),
     )
 
     def get_queryset(self, request):

@@ -49,6 +49,7 @@ class RegionSerializer(CleanModelSerializer):
 
     class Meta:
         model = Region
+        validators = []  # Model.full_clean() checks constraints with the form's messages
         fields = ["uuid", "name", "level", "parent", "code", "created_at", "updated_at"]
         read_only_fields = ["uuid", "created_at", "updated_at"]
 
@@ -74,6 +75,7 @@ class OrganizationSerializer(CleanModelSerializer):
 
     class Meta:
         model = Organization
+        validators = []  # Model.full_clean() checks constraints with the form's messages
         fields = [
             "uuid",
             "name",
@@ -137,6 +139,7 @@ class MembershipSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
+        validators = []  # Model.full_clean() checks constraints with the form's messages
         fields = ["uuid", "organization", "organization_name", "role", "position", "joined_on", "left_on"]
         read_only_fields = fields
 
@@ -163,6 +166,7 @@ class PersonSerializer(CleanModelSerializer):
 
     class Meta:
         model = Person
+        validators = []  # Model.full_clean() checks constraints with the form's messages
         fields = [
             "uuid",
             "name",

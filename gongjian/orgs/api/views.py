@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -46,6 +47,18 @@ class OrgsViewSet(ScopedViewSet):
         self._serializer_context = super().get_serializer_context()
         return self._serializer_context
 
+    def may_create(self) -> bool:
+        return may_create_organizations(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        # Refused before validation, so field errors tell a reader nothing.
+        if not self.may_create():
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def check_create(self, serializer):
+        """Already checked in create(); subclasses add rules that need the validated data."""
+
 
 class RegionViewSet(OrgsViewSet):
     """Administrative regions (市 → 区县 → 街镇 → 居村). Everyone reads; alliance admins write."""
@@ -54,6 +67,9 @@ class RegionViewSet(OrgsViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
 
+    def may_create(self) -> bool:
+        return scope_for(self.request.user).everything
+
 
 class OrganizationViewSet(OrgsViewSet):
     """Party organizations and units. DELETE archives; an organization with active sub-organizations refuses."""
@@ -61,10 +77,6 @@ class OrganizationViewSet(OrgsViewSet):
     queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
-
-    def check_create(self, serializer):
-        if not may_create_organizations(self.request.user):
-            raise PermissionDenied
 
     @extend_schema(request=None, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])
@@ -87,10 +99,7 @@ class PersonViewSet(OrgsViewSet):
     filterset_class = PersonFilterSet
 
     def check_create(self, serializer):
-        scope = scope_for(self.request.user)
-        if not (scope.everything or scope.editable):
-            raise PermissionDenied
-        if not scope.everything and serializer.validated_data.get("organization") is None:
+        if not scope_for(self.request.user).everything and serializer.validated_data.get("organization") is None:
             # Otherwise the new person would be invisible to the admin who created them.
             raise ValidationError({"organization": [_("This field is required.")]})
 
@@ -102,19 +111,19 @@ class MembershipViewSet(OrgsViewSet):
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
 
-    def check_create(self, serializer):
-        if not may_create_organizations(self.request.user):
-            raise PermissionDenied
+    def _check_actor(self, membership):
+        # Changing one's own membership is a permission question: 403, with the reason.
+        try:
+            membership.check_actor(self.request.user)
+        except DjangoValidationError as e:
+            raise exceptions.PermissionDenied(" ".join(e.messages)) from e
 
     def check_update(self, serializer):
-        try:
-            serializer.instance.check_actor(self.request.user)
-        except DjangoValidationError as e:
-            raise django_errors_to_drf(e) from e
+        self._check_actor(serializer.instance)
 
     def perform_destroy(self, instance):
+        self._check_actor(instance)
         try:
-            instance.check_actor(self.request.user)
             instance.end()
         except DjangoValidationError as e:
             raise django_errors_to_drf(e) from e

@@ -1,0 +1,294 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gongjian.audit.models import Action, Record
+from gongjian.orgs.models import CapabilityTag, Organization, Region
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("orgs:organization_list")
+HTMX_TABLE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "object-table"}
+
+
+def listed(response):
+    """Names in the table rows (the filter form has no organization names)."""
+    html = response.content.decode()
+    table = html.split('id="object-table"', 1)[-1]
+    return {name for name in ("示例学院党委", "工业设计系教工党支部", "广富林街道党工委", "新桥镇党委") if f">{name}</a>" in table}
+
+
+@pytest.fixture
+def admin_client(world, client_for):
+    return client_for(world.alliance_admin)
+
+
+class TestDirectory:
+    def test_it_lists_active_organizations_in_scope(self, world, client_for):
+        assert listed(client_for(world.alliance_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}
+        assert listed(client_for(world.org_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部"}
+        assert listed(client_for(world.member).get(LIST)) == {"工业设计系教工党支部"}
+        assert listed(client_for(world.outsider).get(LIST)) == {"广富林街道党工委"}
+
+    def test_it_searches_by_pinyin_initials(self, world, admin_client):
+        assert listed(admin_client.get(LIST, {"q": "gfl"})) == {"广富林街道党工委"}
+        assert listed(admin_client.get(LIST, {"q": "gysj"})) == {"工业设计系教工党支部"}
+        assert listed(admin_client.get(LIST, {"q": "示例学院"})) == {"示例学院党委"}
+
+    def test_it_answers_htmx_with_the_table_only(self, world, admin_client):
+        response = admin_client.get(LIST, {"q": "gfl"}, **HTMX_TABLE)
+        html = response.content.decode()
+        assert "<html" not in html and 'id="filter-form"' not in html
+        assert "广富林街道党工委" in html and "示例学院党委" not in html
+
+    def test_it_renders_the_search_box_with_live_filtering(self, world, admin_client):
+        html = admin_client.get(LIST).content.decode()
+        assert 'hx-target="#object-table"' in html
+        assert "input delay:300ms" in html
+        assert 'name="q"' in html
+
+    def test_it_filters_by_sector_kind_and_status(self, world, admin_client):
+        assert listed(admin_client.get(LIST, {"sector": "government"})) == {"广富林街道党工委"}
+        assert listed(admin_client.get(LIST, {"kind": "branch"})) == {"工业设计系教工党支部"}
+        Organization.objects.filter(pk=world.foreign_org.pk).update(status="suspended")
+        assert listed(admin_client.get(LIST, {"status": "suspended"})) == {"广富林街道党工委"}
+
+    def test_it_filters_by_region_including_sub_regions(self, world, admin_client):
+        town = Region.objects.create(name="新桥镇", level=3, parent=world.district)
+        village = Region.objects.create(name="场中居民区", level=4, parent=town)
+        Organization.objects.create(name="新桥镇党委", sector="government", kind="committee", region=village)
+        assert listed(admin_client.get(LIST, {"region": str(world.street.uuid)})) == {"广富林街道党工委"}
+        assert listed(admin_client.get(LIST, {"region": str(town.uuid)})) == {"新桥镇党委"}
+        assert len(listed(admin_client.get(LIST, {"region": str(world.city.uuid)}))) == 4
+
+    def test_it_filters_by_capability_tag(self, world, admin_client):
+        design = CapabilityTag.objects.create(name="工业设计")
+        world.own_branch.tags.add(design)
+        assert listed(admin_client.get(LIST, {"tag": "工业设计"})) == {"工业设计系教工党支部"}
+
+    def test_it_hides_archived_organizations_unless_asked(self, world, admin_client):
+        world.own_branch.archive()
+        assert "工业设计系教工党支部" not in listed(admin_client.get(LIST))
+        assert "工业设计系教工党支部" in listed(admin_client.get(LIST, {"archived": "true"}))
+
+    def test_it_ignores_an_invalid_filter_instead_of_failing(self, world, admin_client):
+        response = admin_client.get(LIST, {"region": "not-a-uuid", "sector": "nonsense"})
+        assert response.status_code == 200
+
+    def test_it_exports_the_filtered_list_to_excel_and_audits_it(self, world, admin_client):
+        design = CapabilityTag.objects.create(name="工业设计")
+        world.own_branch.tags.add(design)
+        response = admin_client.get(LIST, {"sector": "school", "export": "xlsx"})
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:4] == ("名称", "简称", "领域", "类型")
+        names = {row[0] for row in rows[1:]}
+        assert names == {"示例学院党委", "工业设计系教工党支部"}
+        branch = next(row for row in rows if row[0] == "工业设计系教工党支部")
+        assert branch[2] == "学校" and branch[4] == "示例学院党委" and branch[6] == "工业设计"
+        assert Record.objects.filter(action=Action.EXPORT).exists()
+
+    def test_it_exports_only_what_the_user_sees(self, world, client_for):
+        response = client_for(world.outsider).get(LIST, {"export": "xlsx"})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["广富林街道党工委"]
+
+    def test_it_links_to_the_import_only_when_it_exists(self, world, admin_client, monkeypatch):
+        from django.urls import NoReverseMatch
+
+        try:
+            expected = reverse("imports:start")
+        except NoReverseMatch:
+            expected = None
+        html = admin_client.get(LIST).content.decode()
+        assert (f'href="{expected}"' in html) if expected else ("bi-upload" not in html)
+        monkeypatch.setattr("gongjian.orgs.views._import_url", lambda: "/imports/start-here/")
+        assert 'href="/imports/start-here/"' in admin_client.get(LIST).content.decode()
+
+    def test_it_offers_creation_to_admins_only(self, world, client_for):
+        create = reverse("orgs:organization_create")
+        assert create in client_for(world.org_admin).get(LIST).content.decode()
+        assert create not in client_for(world.member).get(LIST).content.decode()
+
+
+class TestTree:
+    def test_it_nests_organizations_under_their_parents(self, world, admin_client):
+        html = admin_client.get(reverse("orgs:organization_tree")).content.decode()
+        college = html.index(f'id="org-{world.own_org.uuid}"')
+        branch = html.index(f'id="org-{world.own_branch.uuid}"')
+        street = html.index(f'id="org-{world.foreign_org.uuid}"')
+        assert college < branch < street
+
+    def test_it_shows_a_member_only_their_own_organizations(self, world, client_for):
+        html = client_for(world.member).get(reverse("orgs:organization_tree")).content.decode()
+        assert str(world.own_branch.uuid) in html
+        assert str(world.own_org.uuid) not in html and str(world.foreign_org.uuid) not in html
+
+    def test_it_hangs_a_node_from_its_nearest_visible_ancestor(self, world):
+        from gongjian.orgs.views import build_forest
+
+        grandchild = Organization.objects.create(name="第一党小组", sector="school", kind="other", parent=world.own_branch)
+        roots = build_forest([world.own_org, grandchild])
+        assert roots == [world.own_org]
+        assert world.own_org.tree_children == [grandchild]
+
+
+class TestDetail:
+    def test_it_shows_the_overview(self, world, admin_client):
+        world.foreign_org.contact_phone = "13800138000"
+        world.foreign_org.save()
+        html = admin_client.get(world.foreign_org.get_absolute_url()).content.decode()
+        assert "上海市松江区广富林街道" in html
+        assert "138****8000" in html and "13800138000" not in html
+
+    def test_it_answers_a_tab_request_with_the_tab_only(self, world, admin_client):
+        response = admin_client.get(world.own_org.get_absolute_url() + "?tab=children", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-content")
+        html = response.content.decode()
+        assert "<html" not in html
+        assert "工业设计系教工党支部" in html
+
+    def test_it_lists_current_and_former_members_without_caching(self, world, admin_client):
+        from gongjian.orgs.models import Membership
+
+        membership = Membership.objects.get(person=world.member.person)
+        world.member.person.phone = "13912345678"
+        world.member.person.save()
+        response = admin_client.get(world.own_branch.get_absolute_url() + "?tab=members")
+        html = response.content.decode()
+        assert response["Cache-Control"] == "no-store"
+        assert "支部党员" in html and "139****5678" in html and "13912345678" not in html
+        membership.end()
+        html = admin_client.get(world.own_branch.get_absolute_url() + "?tab=members").content.decode()
+        assert "暂无在册成员" in html
+        assert "支部党员" in html  # now among the former members
+
+    def test_it_falls_back_to_the_overview_for_an_unknown_tab(self, world, admin_client):
+        response = admin_client.get(world.own_org.get_absolute_url() + "?tab=<script>")
+        assert response.status_code == 200
+        assert response.context["tab"] == "overview"
+
+    def test_it_shows_the_timeline_newest_first(self, world, admin_client):
+        html = admin_client.get(world.own_org.get_absolute_url() + "?tab=timeline").content.decode()
+        assert "工业设计系教工党支部" in html
+
+    def test_it_offers_editing_to_editors_only(self, world, client_for):
+        edit = reverse("orgs:organization_edit", args=[world.own_branch.uuid])
+        assert edit in client_for(world.org_admin).get(world.own_branch.get_absolute_url()).content.decode()
+        assert edit not in client_for(world.member).get(world.own_branch.get_absolute_url()).content.decode()
+
+
+def org_data(**overrides):
+    data = {"name": "机械制造系教工党支部", "short_name": "", "sector": "school", "kind": "branch", "parent": "", "region": "", "status": "active"}
+    data.update(overrides)
+    return data
+
+
+class TestCreateAndEdit:
+    def test_it_lets_alliance_admins_create_top_level_organizations(self, world, admin_client):
+        response = admin_client.post(reverse("orgs:organization_create"), org_data(name="新桥镇党委", sector="government", kind="committee"))
+        created = Organization.objects.get(name="新桥镇党委")
+        assert response.status_code == 302 and response["Location"] == created.get_absolute_url()
+        assert created.parent is None
+
+    def test_it_lets_org_admins_create_below_their_organization(self, world, client_for):
+        design = CapabilityTag.objects.create(name="智能制造")
+        response = client_for(world.org_admin).post(
+            reverse("orgs:organization_create"),
+            org_data(parent=str(world.own_org.uuid), region=str(world.district.uuid), tags=[design.pk], status="suspended"),
+        )
+        assert response.status_code == 302
+        created = Organization.objects.get(name="机械制造系教工党支部")
+        assert created.parent == world.own_org and created.region == world.district
+        assert list(created.tags.all()) == [design]
+        # Status is the alliance's decision: the field is not offered to org admins.
+        assert created.status == "active"
+
+    def test_it_refuses_a_top_level_organization_from_an_org_admin(self, world, client_for):
+        response = client_for(world.org_admin).post(reverse("orgs:organization_create"), org_data())
+        assert response.status_code == 200
+        assert response.context["form"].errors["parent"] == ["请选择该组织的上级组织。"]
+        assert not Organization.objects.filter(name="机械制造系教工党支部").exists()
+
+    def test_it_refuses_a_parent_outside_the_users_scope(self, world, client_for):
+        response = client_for(world.org_admin).post(reverse("orgs:organization_create"), org_data(parent=str(world.foreign_org.uuid)))
+        assert "parent" in response.context["form"].errors
+        assert not Organization.objects.filter(name="机械制造系教工党支部").exists()
+
+    def test_it_offers_only_usable_parents(self, world, client_for):
+        form = client_for(world.org_admin).get(reverse("orgs:organization_create")).context["form"]
+        assert set(form.fields["parent"].queryset) == {world.own_org, world.own_branch}
+        assert "status" not in form.fields
+
+    def test_it_prefills_the_parent_from_the_query(self, world, client_for):
+        url = reverse("orgs:organization_create") + f"?parent={world.own_org.uuid}"
+        form = client_for(world.org_admin).get(url).context["form"]
+        assert form.initial["parent"] == world.own_org.uuid and form.initial["sector"] == "school"
+
+    def test_it_refuses_creation_to_members(self, world, client_for):
+        assert client_for(world.member).get(reverse("orgs:organization_create")).status_code == 403
+
+    def test_it_lets_an_org_admin_edit_their_top_level_organization(self, world, client_for):
+        url = reverse("orgs:organization_edit", args=[world.own_org.uuid])
+        response = client_for(world.org_admin).post(url, org_data(name="示例学院党委", short_name="示例", kind="committee"))
+        assert response.status_code == 302
+        world.own_org.refresh_from_db()
+        assert world.own_org.short_name == "示例" and world.own_org.parent is None
+
+    def test_it_keeps_the_own_subtree_out_of_the_parent_picker(self, world, admin_client):
+        form = admin_client.get(reverse("orgs:organization_edit", args=[world.own_org.uuid])).context["form"]
+        assert set(form.fields["parent"].queryset) == {world.foreign_org}
+
+    def test_it_rerenders_the_form_for_htmx_with_422(self, world, admin_client):
+        response = admin_client.post(reverse("orgs:organization_create"), org_data(name=""), HTTP_HX_REQUEST="true")
+        assert response.status_code == 422
+        assert "<html" not in response.content.decode()
+
+
+class TestArchive:
+    def test_it_refuses_to_archive_while_children_are_active(self, world, admin_client):
+        response = admin_client.post(reverse("orgs:organization_archive", args=[world.own_org.uuid]), follow=True)
+        world.own_org.refresh_from_db()
+        assert not world.own_org.is_archived
+        assert "请先归档或移走其下级组织。" in response.content.decode()
+
+    def test_it_archives_and_restores_a_leaf(self, world, client_for):
+        client = client_for(world.org_admin)
+        response = client.post(reverse("orgs:organization_archive", args=[world.own_branch.uuid]))
+        assert response["Location"] == LIST
+        world.own_branch.refresh_from_db()
+        assert world.own_branch.is_archived
+        assert Record.objects.filter(action=Action.ARCHIVE, object_id=str(world.own_branch.pk)).exists()
+        client.post(reverse("orgs:organization_restore", args=[world.own_branch.uuid]))
+        world.own_branch.refresh_from_db()
+        assert not world.own_branch.is_archived
+
+    def test_it_only_archives_by_post(self, world, admin_client):
+        assert admin_client.get(reverse("orgs:organization_archive", args=[world.own_branch.uuid])).status_code == 405
+
+
+class TestRegions:
+    def test_it_shows_the_region_tree(self, world, client_for):
+        html = client_for(world.member).get(reverse("orgs:region_tree")).content.decode()
+        assert html.index("上海市") < html.index("松江区") < html.index("广富林街道") < html.index("三新居民区")
+        assert reverse("orgs:region_create") not in html
+
+    def test_it_lets_alliance_admins_add_a_region_below_another(self, world, admin_client):
+        url = reverse("orgs:region_create") + f"?parent={world.district.uuid}"
+        form = admin_client.get(url).context["form"]
+        assert (form.initial["parent"], form.initial["level"]) == (world.district.uuid, 3)
+        response = admin_client.post(url, {"name": "泗泾镇", "level": 3, "parent": str(world.district.uuid), "code": "310117101"})
+        assert response.status_code == 302
+        assert Region.objects.get(name="泗泾镇").parent == world.district
+
+    def test_it_refuses_a_region_at_the_wrong_level(self, world, admin_client):
+        response = admin_client.post(reverse("orgs:region_create"), {"name": "泗泾镇", "level": 2, "parent": str(world.district.uuid)})
+        assert response.context["form"].errors["level"] == ["行政区划必须比上级低一级。"]
+
+
+def test_it_adds_the_directory_to_the_menu(world, client_for):
+    html = client_for(world.member).get(reverse("home")).content.decode()
+    for name in ("orgs:organization_list", "orgs:organization_tree", "orgs:person_list", "orgs:speaker_list", "orgs:region_tree"):
+        assert f'href="{reverse(name)}"' in html
