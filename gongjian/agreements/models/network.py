@@ -238,8 +238,10 @@ class PracticeBase(ArchivableModel, TrackedModel):
 
     def activities(self):
         """Activities held here; empty when the activities app has no link to bases."""
-        related = getattr(self, "activities_held", None) or getattr(self, "activity_set", None)
-        return related.all() if related is not None else []
+        for relation in self._meta.related_objects:
+            if relation.related_model._meta.label_lower == "activities.activity" and not relation.many_to_many:
+                return getattr(self, relation.get_accessor_name()).all()
+        return []
 
 
 # --- Honours ---------------------------------------------------------------

@@ -81,7 +81,9 @@ class PairingArchiveView(ObjectArchiveView):
 
 # --- Alliances -------------------------------------------------------------
 class AllianceListView(CreatableListView):
-    queryset = Alliance.objects.active().select_related("lead").annotate(member_count=Count("memberships", distinct=True))
+    queryset = (
+        Alliance.objects.active().select_related("lead").annotate(member_count=Count("memberships", distinct=True)).order_by("-founded_on", "name")
+    )
     filterset_class = AllianceFilterSet
     template_name = "agreements/alliance_list.html"
     table_template_name = "agreements/partials/alliance_table.html"
