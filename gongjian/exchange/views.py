@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +62,18 @@ class NeedListView(ObjectListView):
     def can_create(self, request):
         return can_post(request.user)
 
+    def get_extra_context(self, request):
+        return {"import_url": import_url(request.user)}
+
+
+def import_url(user) -> str:
+    """The shared Excel import page, for users who may import anything."""
+    try:
+        from gongjian.imports.sheets import can_import
+    except ImportError:
+        return ""
+    return reverse("imports:start") if can_import(user) else ""
+
 
 class HallView(NeedListView):
     """领办大厅: open needs anyone may claim, and the ones the user's organizations may claim first."""
@@ -116,6 +129,9 @@ class ResourceListView(ObjectListView):
 
     def can_create(self, request):
         return can_post(request.user)
+
+    def get_extra_context(self, request):
+        return {"import_url": import_url(request.user)}
 
 
 # --------------------------------------------------------------------------- detail pages
@@ -334,9 +350,13 @@ class ClaimListView(ObjectListView):
         return False
 
 
-def _claim_for(request, uuid):
+def _claim_for(request, uuid, decide=False):
+    """A claim the user sees (else 404); with ``decide``, one the user may accept or reject (else 403)."""
     queryset = Claim.objects.select_related("claimant", "need__organization", "resource__organization")
-    return get_object_for(request.user, Claim, "view", queryset=queryset, uuid=uuid)
+    claim = get_object_for(request.user, Claim, "view", queryset=queryset, uuid=uuid)
+    if decide and not scope_for(request.user).can_edit(claim.owner_id):
+        raise PermissionDenied
+    return claim
 
 
 def joinable_projects(user, claim):
@@ -369,7 +389,7 @@ def claim_detail(request, uuid):
 @require_POST
 @login_required
 def claim_accept(request, uuid):
-    claim = _claim_for(request, uuid)
+    claim = _claim_for(request, uuid, decide=True)
     join = None
     if request.POST.get("join"):
         Project = releases.project_model()
@@ -388,7 +408,7 @@ def claim_accept(request, uuid):
 @require_POST
 @login_required
 def claim_reject(request, uuid):
-    claim = _claim_for(request, uuid)
+    claim = _claim_for(request, uuid, decide=True)
     form = RejectForm(request.POST)
     try:
         if not form.is_valid():
@@ -405,6 +425,8 @@ def claim_reject(request, uuid):
 @login_required
 def claim_withdraw(request, uuid):
     claim = _claim_for(request, uuid)
+    if not scope_for(request.user).can_edit(claim.claimant_id):
+        raise PermissionDenied
     try:
         claim.withdraw(request.user)
     except ValidationError as e:

@@ -1,0 +1,191 @@
+"""The parts of a match score besides text, their weights, and the words that explain them.
+
+Everything here works on numpy arrays of candidates, so a query scores a few hundred
+candidates in microseconds. Nothing here touches the database.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from django.utils.translation import gettext, pgettext
+
+SECTORS = ("government", "school", "enterprise", "social", "other")
+SECTOR_CODE = {sector: code for code, sector in enumerate(SECTORS, start=1)}  # 0: unknown
+
+# How well two sectors complement each other (优势互补), asker's sector in rows, the other side in columns.
+# A college and a street office (校—政) or a college and a company (校—企) bring what the other lacks;
+# two streets mostly have the same needs. Order: unknown, then SECTORS.
+COMPLEMENT = np.array(
+    [
+        # ?    gov  sch  ent  soc  oth
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],  # unknown
+        [0.0, 0.2, 1.0, 0.6, 0.8, 0.5],  # government
+        [0.0, 1.0, 0.3, 1.0, 0.6, 0.5],  # school
+        [0.0, 0.6, 1.0, 0.2, 0.5, 0.4],  # enterprise
+        [0.0, 0.8, 0.6, 0.5, 0.2, 0.4],  # social
+        [0.0, 0.5, 0.5, 0.4, 0.4, 0.2],  # other
+    ],
+    dtype=np.float32,
+)
+COMPLEMENT_SHOWN = 0.8  # pairs at least this complementary are named in the explanation
+
+# Region proximity by the deepest level both sides share: none, city, district, street, community.
+PROXIMITY = np.array([0.0, 0.25, 0.5, 0.75, 1.0], dtype=np.float32)
+LEVELS = 4
+
+# Spare capacity saturates: 1 unit is worth a third, 2 a half, 10 over 80% of "plenty".
+CAPACITY_HALF = 2.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the score parts; text is BM25 divided by the best text score among the candidates.
+
+    Tuned on the "tune" half of tests/data/matching_eval.json with
+    gongjian.exchange.matching.evaluation.tune() and reported on both halves.
+    """
+
+    text: float = 1.0
+    category: float = 0.15
+    region: float = 0.6
+    sector: float = 0.05
+    capacity: float = 0.5
+    cooperation: float = 0.05
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass
+class Probe:
+    """The item suggestions are made for: a need (looking for resources) or a resource (looking for needs)."""
+
+    terms: list[str]
+    category: int = 0
+    regions: tuple[int, ...] = (0, 0, 0, 0)  # region id at each level: city, district, street, community (0: none)
+    sector: int = 0
+    capacity: int = 0  # a resource's spare capacity; for a need, the number in its scale (0: unknown)
+    org: int = 0
+    partners: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass
+class Candidates:
+    """Candidate documents as aligned arrays (one entry per candidate)."""
+
+    pk: np.ndarray
+    text: np.ndarray
+    category: np.ndarray
+    regions: np.ndarray  # shape (n, LEVELS)
+    sector: np.ndarray
+    capacity: np.ndarray
+    org: np.ndarray
+    unit: np.ndarray
+
+    def __len__(self):
+        return len(self.pk)
+
+
+def shared_level(probe_regions, regions: np.ndarray) -> np.ndarray:
+    """Deepest level (1 city … 4 community) at which each candidate shares the probe's region, 0 if none."""
+    level = np.zeros(len(regions), dtype=np.int8)
+    for depth in range(LEVELS):
+        wanted = probe_regions[depth]
+        if wanted:
+            # A deeper match implies the shallower ones (a region path is a chain), so later levels overwrite.
+            level[regions[:, depth] == wanted] = depth + 1
+    return level
+
+
+def capacity_score(capacity: np.ndarray) -> np.ndarray:
+    capacity = capacity.astype(np.float32)
+    return np.where(capacity > 0, capacity / (capacity + CAPACITY_HALF), 0.0).astype(np.float32)
+
+
+def fit_score(offered: int, scale: np.ndarray) -> np.ndarray:
+    """How much of each need's scale a resource's spare capacity covers; unknown scales count as covered by any capacity."""
+    scale = scale.astype(np.float32)
+    if offered <= 0:
+        return np.zeros(len(scale), dtype=np.float32)
+    covered = np.minimum(1.0, offered / np.maximum(scale, 1.0))
+    return np.where(scale > 0, covered, offered / (offered + CAPACITY_HALF)).astype(np.float32)
+
+
+def factors(probe: Probe, cands: Candidates, kind: str) -> dict[str, np.ndarray]:
+    """Each score part in [0, 1] per candidate. kind is the candidates' kind: "resources" or "needs"."""
+    best = cands.text.max() if len(cands) else 0.0
+    text = cands.text / best if best > 0 else np.zeros(len(cands), dtype=np.float32)
+    level = shared_level(probe.regions, cands.regions)
+    if kind == "resources":
+        capacity = capacity_score(cands.capacity)
+    else:
+        capacity = fit_score(probe.capacity, cands.capacity)
+    partners = np.fromiter(probe.partners, dtype=np.int64, count=len(probe.partners))
+    cooperated = np.isin(cands.org, partners) | np.isin(cands.unit, partners) if len(partners) else np.zeros(len(cands), bool)
+    return {
+        "text": text.astype(np.float32),
+        "category": (cands.category == probe.category).astype(np.float32) if probe.category else np.zeros(len(cands), np.float32),
+        "region": PROXIMITY[level],
+        "sector": COMPLEMENT[probe.sector][cands.sector.clip(0, len(SECTORS))],
+        "capacity": capacity,
+        "cooperation": cooperated.astype(np.float32),
+        "level": level,
+    }
+
+
+def combine(parts: dict[str, np.ndarray], weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+    total = np.zeros(len(parts["text"]), dtype=np.float32)
+    for name, weight in weights.as_dict().items():
+        if weight:
+            total += np.float32(weight) * parts[name]
+    return total
+
+
+# --------------------------------------------------------------------------- explanations
+
+LEVEL_REASONS = {
+    4: lambda: gettext("Same community"),  # 同社区
+    3: lambda: gettext("Same street or town"),  # 同街镇
+    2: lambda: gettext("Same district"),  # 同区县
+    1: lambda: gettext("Same city"),  # 同城市
+}
+
+
+def sector_abbreviation(code: int) -> str:
+    names = {
+        1: pgettext("sector abbreviation", "Government"),  # 政
+        2: pgettext("sector abbreviation", "School"),  # 校
+        3: pgettext("sector abbreviation", "Enterprise"),  # 企
+        4: pgettext("sector abbreviation", "Social"),  # 社
+        5: pgettext("sector abbreviation", "Other"),  # 其他
+    }
+    return names.get(code, "")
+
+
+def reasons(probe: Probe, part: dict[str, float], doc_sector: int, capacity_text: str, kind: str = "resources") -> list[str]:
+    """Why one candidate was suggested, in the order people weigh them; part holds its factor values.
+
+    capacity_text is the resource's spare capacity ("20 名") when suggesting resources, the need's
+    scale ("25 个采样亭") when suggesting needs.
+    """
+    found = []
+    if part["category"]:
+        found.append(gettext("Same category"))  # 同类别
+    level = int(part["level"])
+    if level:
+        found.append(LEVEL_REASONS[level]())
+    if part["sector"] >= COMPLEMENT_SHOWN:
+        found.append(
+            gettext("Complementary strengths (%(asker)s–%(other)s)")  # 优势互补（校—政）
+            % {"asker": sector_abbreviation(probe.sector), "other": sector_abbreviation(doc_sector)}
+        )
+    if kind == "resources" and part["capacity"] > 0 and capacity_text:
+        found.append(gettext("Spare capacity (%(capacity)s)") % {"capacity": capacity_text})  # 余量充足（20 名）
+    elif kind == "needs" and part["capacity"] >= 1 and capacity_text:
+        found.append(gettext("Your spare capacity covers it (%(scale)s)") % {"scale": capacity_text})  # 余量可满足（25 个采样亭）
+    if part["cooperation"]:
+        found.append(gettext("Worked together before"))  # 曾合作
+    return found
