@@ -130,7 +130,7 @@ def report(es: EvalSet | None = None, weights: Weights = DEFAULT_WEIGHTS) -> dic
 
 
 GRID = {
-    "category": [0.0, 0.1, 0.2, 0.3],
+    "category": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],
     "region": [0.0, 0.2, 0.4, 0.6, 0.8],
     "sector": [0.0, 0.05, 0.1, 0.2],
     "capacity": [0.0, 0.25, 0.5, 0.75],

@@ -1,0 +1,73 @@
+"""Ranked suggestions with their reasons: what the match tab and the weekly digest show."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from gongjian.lib.text import longest_terms
+
+from .engine import document_terms
+from .factors import DEFAULT_WEIGHTS, Weights, reasons
+from .store import current_index, model_for, probe_for
+
+SHOWN_TERMS = 6
+# Ranked rows that are gone from the database since the index saw them are skipped; ask for a few extra.
+SPARE = 10
+
+
+@dataclass
+class Suggestion:
+    """One suggested need or resource, its score, and why it was suggested."""
+
+    score: float
+    target: models.Model
+    reasons: list[str]
+    matched_terms: list[str]
+    factors: dict[str, float] = field(default_factory=dict)
+
+
+def matched_terms(query_terms: list[str], target) -> list[str]:
+    """Query terms the target's text contains, sub-words of longer matches left out (空间设计, not 设计)."""
+    present = set(document_terms(target.title, target.description))
+    return longest_terms(term for term in query_terms if term in present)[:SHOWN_TERMS]
+
+
+def suggest(obj, kind: str, limit: int = 10, weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
+    """The best open items of ``kind`` for ``obj``, other organizations' only, targets loaded in one query."""
+    if obj.pk is None or limit <= 0:
+        return []
+    probe = probe_for(obj)
+    index = current_index(kind)
+    ranked = index.rank(probe, kind, limit + SPARE, weights)
+    related = ("organization", "region", "category")
+    targets = (
+        model_for(kind).objects.open().exclude(organization_id=obj.organization_id).select_related(*related).in_bulk([r.pk for r in ranked])
+    )
+    found = []
+    for row in ranked:
+        target = targets.get(row.pk)
+        if target is None:
+            continue
+        capacity_text = target.capacity_display if kind == "resources" else target.scale
+        found.append(
+            Suggestion(
+                score=round(row.score, 4),
+                target=target,
+                reasons=reasons(probe, row.parts, row.sector, capacity_text, kind),
+                matched_terms=matched_terms(probe.terms, target),
+                factors={name: round(value, 4) for name, value in row.parts.items() if name != "level"},
+            )
+        )
+        if len(found) == limit:
+            break
+    return found
+
+
+def suggestions_for_need(need, limit: int = 10) -> list[Suggestion]:
+    """Open resources of other organizations that could meet this need, best first."""
+    return suggest(need, "resources", limit)
+
+
+def suggestions_for_resource(resource, limit: int = 10) -> list[Suggestion]:
+    """Open needs of other organizations this resource could meet, best first."""
+    return suggest(resource, "needs", limit)

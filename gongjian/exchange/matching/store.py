@@ -1,0 +1,304 @@
+"""Where the match indexes live and how they stay current.
+
+Two indexes: "resources" (open resources, asked by needs) and "needs" (open needs, asked by resources).
+Each lives on disk under VAR_DIR/match_index/<database>/<kind>/<generation>/ (or MATCH_INDEX_DIR),
+where the task worker writes and every web process reads the same files. A test database kept in
+memory gets an index in memory, so parallel test runs never share one.
+
+Version: every index records the stamp of the table it was built from, (row count, newest
+updated_at). Every write to a need or resource changes that stamp, including status moves done with
+UPDATE and archiving, so it is a version counter kept by the database itself. Each search compares
+the stamps (one aggregate query) and catches up when they differ, so a process always answers from
+current data; normally the background task (signals.py → tasks.py) has caught up already and the
+search only pays the comparison.
+
+Catching up re-indexes the rows changed since the index's stamp (minus CATCH_UP_WINDOW, for
+transactions that committed late) and the rows a signal named. If rows disappeared (the count went
+down), it rebuilds. One writer at a time: a file lock per index.
+"""
+
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q
+
+from .engine import Doc, MatchIndex, document_terms, leading_number
+from .factors import LEVELS, SECTOR_CODE, Probe
+
+KINDS = ("resources", "needs")
+CATCH_UP_WINDOW = datetime.timedelta(minutes=10)
+POINTER = "CURRENT.json"
+BUILD_HEAP = 256_000_000
+
+
+def model_for(kind: str):
+    if kind not in KINDS:
+        raise ValueError(f"unknown index kind {kind!r}")
+    return apps.get_model("exchange", "Resource" if kind == "resources" else "Need")
+
+
+def database_slug() -> str:
+    db = connection.settings_dict
+    identity = f"{connection.vendor}|{db.get('NAME')}|{db.get('HOST')}|{db.get('PORT')}"
+    return hashlib.sha1(identity.encode()).hexdigest()[:12]  # noqa: S324 - a directory name, not security
+
+
+def location() -> Path | None:
+    """Directory of this database's indexes, or None for an index in memory."""
+    configured = getattr(settings, "MATCH_INDEX_DIR", None)
+    if not configured and getattr(connection, "is_in_memory_db", lambda: False)():
+        return None
+    root = Path(configured) if configured else Path(settings.VAR_DIR) / "match_index"
+    return root / database_slug()
+
+
+def db_stamp(kind: str) -> list:
+    row = model_for(kind)._base_manager.aggregate(n=Count("pk"), t=Max("updated_at"))
+    return [row["n"], row["t"].isoformat() if row["t"] else ""]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def region_slots(path: str, levels: dict[int, int]) -> tuple[int, ...]:
+    """Region ids by level (city, district, street, community) from a materialized path."""
+    slots = [0] * LEVELS
+    parts = [int(p) for p in (path or "").strip("/").split("/") if p]
+    for depth, pk in enumerate(parts):
+        level = levels.get(pk, depth + 1)
+        if 1 <= level <= LEVELS:
+            slots[level - 1] = pk
+    return tuple(slots)
+
+
+def region_levels(paths=None) -> dict[int, int]:
+    Region = apps.get_model("orgs", "Region")
+    if paths is None:
+        return dict(Region.objects.values_list("pk", "level"))
+    ids = {int(p) for path in paths for p in (path or "").strip("/").split("/") if p}
+    return dict(Region.objects.filter(pk__in=ids).values_list("pk", "level")) if ids else {}
+
+
+def unit_of(org_path: str, org_id: int) -> int:
+    """The top organization of a branch's tree (示例学院党委 for 工业设计系教工党支部)."""
+    first = (org_path or "").strip("/").split("/")[0]
+    return int(first) if first else org_id
+
+
+def documents(kind: str, pks=None):
+    """Index documents for the open needs or resources (optionally only those in pks)."""
+    rows = model_for(kind).objects.open()
+    if pks is not None:
+        rows = rows.filter(pk__in=list(pks))
+    amount = "capacity" if kind == "resources" else "scale"
+    levels = region_levels()
+    fields = ("pk", "title", "description", "category_id", "region__path", "organization_id")
+    fields += ("organization__sector", "organization__path", "organization__region__path", amount)
+    for pk, title, description, category, path, org, sector, org_path, org_region_path, size in rows.values_list(*fields).iterator(
+        chunk_size=2000
+    ):
+        yield Doc(
+            pk=pk,
+            terms=document_terms(title, description),
+            category=category or 0,
+            regions=region_slots(path or org_region_path, levels),
+            sector=SECTOR_CODE.get(sector, 0),
+            capacity=size if kind == "resources" else leading_number(size),
+            org=org,
+            unit=unit_of(org_path, org),
+        )
+
+
+# --------------------------------------------------------------------------- the index of each process
+
+
+@dataclass
+class Slot:
+    index: MatchIndex
+    generation: str
+    stamp: list
+    pointer_mtime: int = 0
+
+
+_slots: dict[tuple, Slot] = {}
+_lock = threading.RLock()
+
+
+def _key(kind, root):
+    return (str(root), kind)
+
+
+def _pointer(root: Path, kind: str) -> Path:
+    return root / kind / POINTER
+
+
+def _load(kind: str, root: Path | None) -> Slot | None:
+    """This process's index, reopened or reloaded if another process wrote a newer one."""
+    slot = _slots.get(_key(kind, root))
+    if root is None:
+        return slot
+    pointer = _pointer(root, kind)
+    try:
+        mtime = pointer.stat().st_mtime_ns
+    except FileNotFoundError:
+        _slots.pop(_key(kind, root), None)
+        return None
+    if slot is not None and slot.pointer_mtime == mtime:
+        return slot
+    meta = json.loads(pointer.read_text())
+    path = root / kind / meta["generation"]
+    if not path.is_dir():
+        return None
+    if slot is None or slot.generation != meta["generation"]:
+        slot = Slot(MatchIndex(path), meta["generation"], meta["stamp"], mtime)
+    else:
+        slot.index.reload()  # same generation, a newer commit
+        slot.stamp, slot.pointer_mtime = meta["stamp"], mtime
+    _slots[_key(kind, root)] = slot
+    return slot
+
+
+def _publish(kind: str, root: Path | None, slot: Slot) -> Slot:
+    if root is not None:
+        pointer = _pointer(root, kind)
+        scratch = pointer.with_suffix(f".{os.getpid()}.tmp")
+        scratch.write_text(json.dumps({"generation": slot.generation, "stamp": slot.stamp}))
+        os.replace(scratch, pointer)  # readers see the old pointer or the new one, never half of one
+        slot.pointer_mtime = pointer.stat().st_mtime_ns
+    _slots[_key(kind, root)] = slot
+    return slot
+
+
+@contextmanager
+def writing(kind: str, root: Path | None):
+    """One writer per index across processes (a file lock) and threads."""
+    with _lock:
+        if root is None:
+            yield
+            return
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        with open(root / kind / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _rebuild(kind: str, root: Path | None) -> Slot:
+    stamp = db_stamp(kind)  # before reading rows: a write during the build makes the next search catch up
+    generation = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    index = MatchIndex(root / kind / generation if root else None, create=True)
+    index.write(documents(kind), heap=BUILD_HEAP)
+    slot = _publish(kind, root, Slot(index, generation, stamp))
+    if root is not None:
+        for old in (root / kind).iterdir():
+            # Readers that still map an old generation keep their open files; new readers follow the pointer.
+            if old.is_dir() and old.name != generation:
+                shutil.rmtree(old, ignore_errors=True)
+    return slot
+
+
+def rebuild(kind: str) -> Slot:
+    """Build the index from scratch into a new generation and switch every process to it."""
+    root = location()
+    with writing(kind, root):
+        return _rebuild(kind, root)
+
+
+def sync(kind: str, pks=(), orgs=()) -> Slot:
+    """Catch the index up with the database: rows changed since its stamp, plus pks and the items of orgs."""
+    root = location()
+    with writing(kind, root):
+        slot = _load(kind, root)
+        stamp = db_stamp(kind)
+        if slot is None or not slot.stamp[1] or stamp[0] < slot.stamp[0]:
+            return _rebuild(kind, root)
+        model = model_for(kind)
+        changed = set(pks)
+        if orgs:
+            changed.update(model._base_manager.filter(organization_id__in=list(orgs)).values_list("pk", flat=True))
+        if stamp != slot.stamp:
+            since = datetime.datetime.fromisoformat(slot.stamp[1]) - CATCH_UP_WINDOW
+            changed.update(model._base_manager.filter(updated_at__gte=since).values_list("pk", flat=True))
+        if changed:
+            slot.index.write(documents(kind, changed), delete=changed)
+        slot.stamp = stamp
+        return _publish(kind, root, slot)
+
+
+def current_index(kind: str) -> MatchIndex:
+    """The index to search, current with the database."""
+    root = location()
+    with _lock:
+        slot = _load(kind, root)
+        if slot is None or slot.stamp != db_stamp(kind):
+            slot = sync(kind)
+        return slot.index
+
+
+def forget():
+    """Drop this process's indexes (tests, or after moving the index directory)."""
+    with _lock:
+        _slots.clear()
+
+
+# --------------------------------------------------------------------------- the asking side
+
+
+def partners_of(organization) -> frozenset[int]:
+    """Organizations that have worked with this one or its parent units: pairings, agreements, projects, accepted claims."""
+    ids = {organization.pk, *organization.ancestor_ids()}
+    found: set[int] = set()
+
+    def model(label):
+        try:
+            return apps.get_model(label)
+        except LookupError:
+            return None  # the app is not installed: that kind of cooperation cannot exist
+
+    if Pairing := model("agreements.Pairing"):
+        for a, b in Pairing._base_manager.filter(Q(org_a__in=ids) | Q(org_b__in=ids)).values_list("org_a_id", "org_b_id"):
+            found.update((a, b))
+    if Party := model("agreements.AgreementParty"):
+        signed = Party._base_manager.filter(organization__in=ids).exclude(agreement__status="draft").values("agreement_id")
+        found.update(Party._base_manager.filter(agreement_id__in=signed).values_list("organization_id", flat=True))
+    if Project := model("projects.Project"):
+        for lead, partner in Project._base_manager.filter(Q(lead__in=ids) | Q(partners__in=ids)).values_list("lead_id", "partners"):
+            found.update(x for x in (lead, partner) if x)
+    if Claim := model("exchange.Claim"):
+        accepted = Claim._base_manager.filter(status="accepted").filter(
+            Q(claimant__in=ids) | Q(need__organization__in=ids) | Q(resource__organization__in=ids)
+        )
+        for row in accepted.values_list("claimant_id", "need__organization_id", "resource__organization_id"):
+            found.update(x for x in row if x)
+    return frozenset(found - ids)
+
+
+def probe_for(obj) -> Probe:
+    """The asking side of a query: a need looking for resources or a resource looking for needs."""
+    org = obj.organization
+    path = obj.region.path if obj.region_id else (org.region.path if org.region_id else "")
+    is_resource = obj._meta.model_name == "resource"
+    return Probe(
+        terms=document_terms(obj.title, obj.description),
+        category=obj.category_id or 0,
+        regions=region_slots(path, region_levels([path])),
+        sector=SECTOR_CODE.get(org.sector, 0),
+        capacity=obj.capacity if is_resource else leading_number(obj.scale),
+        org=org.pk,
+        partners=partners_of(org),
+    )
