@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.forms import ScopedModelForm
+from gongjian.agreements.models import PracticeBase
 from gongjian.orgs.models import Organization, Person
 
 from .access import group_candidates, group_organizations
@@ -26,7 +27,7 @@ class ActivityForm(ScopedModelForm):
         model = Activity
         fields = [
             "title", "kind", "track", "series", "host", "co_hosts", "speakers", "invited_orgs", "invite_alliance",
-            "starts_at", "ends_at", "venue", "online_url", "capacity", "registration_opens_at", "registration_closes_at", "description",
+            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "registration_opens_at", "registration_closes_at", "description",
         ]  # fmt: skip
         widgets = {name: DateTimeInput() for name in DATETIME_FIELDS} | {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -40,6 +41,7 @@ class ActivityForm(ScopedModelForm):
         self.fields["invited_orgs"].queryset = directory
         self.fields["speakers"].queryset = Person.objects.speakers()
         self.fields["series"].queryset = Series.objects.all()
+        self.fields["practice_base"].queryset = PracticeBase.objects.active().select_related("host")
         for name in ("co_hosts", "invited_orgs", "speakers"):
             self.fields[name].widget.attrs["size"] = 8
         self._old_capacity = self.instance.capacity if self.instance.pk else None

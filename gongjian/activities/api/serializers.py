@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from gongjian.agreements.models import PracticeBase
 from gongjian.lib.api import CleanModelSerializer, django_errors_to_drf
 from gongjian.orgs.models import Organization, Person
 
@@ -26,6 +27,7 @@ class SeriesSerializer(CleanModelSerializer):
 class ActivitySerializer(CleanModelSerializer):
     series = uuid_field(Series.objects.all(), allow_null=True, required=False)
     host = uuid_field(Organization.objects.active())
+    practice_base = uuid_field(PracticeBase.objects.active(), allow_null=True, required=False)
     host_name = serializers.CharField(source="host.name", read_only=True)
     co_hosts = uuid_field(Organization.objects.active(), many=True, required=False)
     speakers = uuid_field(Person.objects.active(), many=True, required=False)
@@ -40,7 +42,7 @@ class ActivitySerializer(CleanModelSerializer):
         model = Activity
         fields = [
             "uuid", "title", "kind", "track", "series", "host", "host_name", "co_hosts", "speakers", "invited_orgs", "invite_alliance",
-            "starts_at", "ends_at", "venue", "online_url", "capacity", "registration_opens_at", "registration_closes_at",
+            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "registration_opens_at", "registration_closes_at",
             "description", "minutes", "outcomes", "attendee_count", "attendance", "places_taken", "waitlisted",
             "registration_state", "cancelled_at", "archived_at", "web_url", "created_at", "updated_at",
         ]  # fmt: skip

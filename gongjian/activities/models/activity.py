@@ -182,6 +182,15 @@ class Activity(ArchivableModel, TrackedModel):
     registration_closes_at = models.DateTimeField(
         _("registration closes at"), null=True, blank=True, help_text=_("Leave empty to close registration when the activity starts.")
     )
+    practice_base = models.ForeignKey(
+        "agreements.PracticeBase",
+        verbose_name=_("practice base"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities_held",
+        help_text=_("Where it takes place, if at one of the alliance's practice bases."),
+    )
     description = models.TextField(_("description"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Rich text; scripts and styles are removed."))
     outcomes = models.TextField(_("outcomes"), blank=True)

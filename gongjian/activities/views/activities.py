@@ -83,7 +83,7 @@ class ActivityDetailView(ObjectDetailView):
     template_name = "activities/activity_detail.html"
 
     def get_object(self, request, **kwargs):
-        queryset = Activity.objects.select_related("host", "series")
+        queryset = Activity.objects.select_related("host", "series", "practice_base")
         return get_object_for(request.user, Activity, "view", queryset=queryset, uuid=kwargs["uuid"])
 
     def get_extra_context(self, request, obj):
