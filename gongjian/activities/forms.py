@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gongjian.lib.forms import ScopedModelForm
 from gongjian.agreements.models import PracticeBase
+from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization, Person
 
 from .access import group_candidates, group_organizations
