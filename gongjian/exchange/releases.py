@@ -136,8 +136,9 @@ def _project_rows(year, featured):
 
 
 def _progress(project):
-    # with_progress() annotates an integer; without it the attribute is a method.
-    value = project.__dict__.get("progress")
+    """Whole percent done; the projects app computes it (from the ``with_progress()`` annotation when there)."""
+    progress = getattr(project, "progress", None)
+    value = progress() if callable(progress) else progress
     return value if isinstance(value, int) else None
 
 
