@@ -3,6 +3,7 @@
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
@@ -171,7 +172,9 @@ class ClaimForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), required=False)
+    evidence = forms.CharField(
+        label=pgettext_lazy("task", "Evidence"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}), required=False
+    )
     files = MultipleFileField(label=_("Photos and files"), required=False)
 
 

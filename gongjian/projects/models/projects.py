@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.activities.choices import Track
 from gongjian.audit.models import Action
@@ -367,8 +368,8 @@ class Outcome(TrackedModel):
     audit_ignored = ("updated_at", "created_at", "file")
 
     class Meta:
-        verbose_name = _("outcome")
-        verbose_name_plural = _("outcomes")
+        verbose_name = pgettext_lazy("project", "outcome")
+        verbose_name_plural = pgettext_lazy("project", "outcomes")
         ordering = ["project", "created_at", "pk"]
         constraints = [models.CheckConstraint(condition=Q(kind__in=OutcomeKind.values), name="projects_outcome_kind_valid")]
 

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
@@ -100,7 +101,7 @@ class Task(TrackedModel):
         editable=False,
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True, editable=False)
-    evidence = models.TextField(_("evidence"), blank=True, editable=False)
+    evidence = models.TextField(pgettext_lazy("task", "evidence"), blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
