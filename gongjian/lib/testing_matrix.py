@@ -116,9 +116,11 @@ class PermissionMatrix:
             client = self._client(cell.role, world, client_for, api_for, probe.api)
             data = probe.data(target) if callable(probe.data) else probe.data
             kwargs = {"format": "json"} if probe.api and data is not None else {}
-            response = getattr(client, probe.method)(probe.url(target), data, **kwargs) if data is not None else getattr(
-                client, probe.method
-            )(probe.url(target))
+            response = (
+                getattr(client, probe.method)(probe.url(target), data, **kwargs)
+                if data is not None
+                else getattr(client, probe.method)(probe.url(target))
+            )
             transaction.set_rollback(True)
         expected_status = int(cell.expected.rstrip("+-"))
         if response.status_code != expected_status:

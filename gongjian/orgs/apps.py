@@ -48,7 +48,8 @@ class OrgsConfig(AppConfig):
                 {
                     "date": membership.joined_on,
                     "kind": "membership",
-                    "title": gettext("%(person)s joined as %(role)s") % {"person": membership.person.name, "role": membership.get_role_display()},
+                    "title": gettext("%(person)s joined as %(role)s")
+                    % {"person": membership.person.name, "role": membership.get_role_display()},
                     "url": organization.get_absolute_url() + "?tab=members",
                     "track": "",
                 }

@@ -46,13 +46,34 @@ REGIONS = [
                     ("车墩镇", RegionLevel.STREET, "310117103", []),
                 ],
             ),
-            ("奉贤区", RegionLevel.DISTRICT, "310120", [("奉城镇", RegionLevel.STREET, "310120103", [("渔墩村", RegionLevel.COMMUNITY, "", [])])]),
+            (
+                "奉贤区",
+                RegionLevel.DISTRICT,
+                "310120",
+                [("奉城镇", RegionLevel.STREET, "310120103", [("渔墩村", RegionLevel.COMMUNITY, "", [])])],
+            ),
         ],
     ),
     ("云南省昭通市", RegionLevel.CITY, "530600", [("盐津县", RegionLevel.DISTRICT, "530623", [])]),
 ]
 
-TAGS = ["工业设计", "智能制造", "就业服务", "税务咨询", "政策咨询", "宣讲", "志愿服务", "场地", "党建阵地", "文化创意", "产学研合作", "乡村振兴", "社区治理", "人才培养", "实践基地"]
+TAGS = [
+    "工业设计",
+    "智能制造",
+    "就业服务",
+    "税务咨询",
+    "政策咨询",
+    "宣讲",
+    "志愿服务",
+    "场地",
+    "党建阵地",
+    "文化创意",
+    "产学研合作",
+    "乡村振兴",
+    "社区治理",
+    "人才培养",
+    "实践基地",
+]
 
 
 def _credit_code(prefix: str, serial: int) -> str:
@@ -64,7 +85,15 @@ def _credit_code(prefix: str, serial: int) -> str:
 # (name, sector, kind, parent name, region name, extra fields, tags)
 ORGANIZATIONS = [
     # The college and its branches
-    ("示例学院党委", SCHOOL, K.COMMITTEE, None, "松江区", {"short_name": "示例学院", "address": "上海市松江区文汇路 100 号"}, ["工业设计", "智能制造", "宣讲", "人才培养"]),
+    (
+        "示例学院党委",
+        SCHOOL,
+        K.COMMITTEE,
+        None,
+        "松江区",
+        {"short_name": "示例学院", "address": "上海市松江区文汇路 100 号"},
+        ["工业设计", "智能制造", "宣讲", "人才培养"],
+    ),
     ("示例学院党委理论学习中心组", SCHOOL, K.OTHER, "示例学院党委", "松江区", {"short_name": "中心组"}, ["宣讲"]),
     ("学院办公室党支部", SCHOOL, K.BRANCH, "示例学院党委", "松江区", {}, []),
     ("机械制造系教工党支部", SCHOOL, K.BRANCH, "示例学院党委", "松江区", {}, ["智能制造"]),
@@ -72,14 +101,30 @@ ORGANIZATIONS = [
     ("筑梦创设学生党支部", SCHOOL, K.BRANCH, "示例学院党委", "松江区", {}, ["志愿服务"]),
     ("众创空间学生党支部", SCHOOL, K.BRANCH, "示例学院党委", "松江区", {}, ["产学研合作"]),
     ("“熔·融”党建工作室", SCHOOL, K.STUDIO, "示例学院党委", "松江区", {"short_name": "熔融工作室"}, ["宣讲", "党建阵地", "就业服务"]),
-    ("学院智库团", SCHOOL, K.OTHER, "示例学院党委", "松江区", {"description": "由教师和学生组成的智库团队，服务古城文化 IP 与社区更新。"}, ["文化创意", "产学研合作"]),
+    (
+        "学院智库团",
+        SCHOOL,
+        K.OTHER,
+        "示例学院党委",
+        "松江区",
+        {"description": "由教师和学生组成的智库团队，服务古城文化 IP 与社区更新。"},
+        ["文化创意", "产学研合作"],
+    ),
     ("某大学国际合作处党支部", SCHOOL, K.BRANCH, None, "上海市", {}, []),
     ("某大学管理学院办公室党支部", SCHOOL, K.BRANCH, None, "上海市", {}, []),
     # Government
     ("松江区科创发展办党组", GOV, K.LEADING_GROUP, None, "松江区", {"short_name": "区科创办"}, ["产学研合作", "政策咨询"]),
     ("松江区发展和改革委员会党组", GOV, K.LEADING_GROUP, None, "松江区", {"short_name": "区发改委"}, ["政策咨询"]),
     ("松江区党建服务中心党支部", GOV, K.BRANCH, None, "松江区", {"short_name": "区党建服务中心"}, ["党建阵地", "场地"]),
-    ("松江经济技术开发区党工委", GOV, K.WORKING_COMMITTEE, None, "松江区", {"short_name": "松江经开区", "description": "国家级经济技术开发区。"}, ["产学研合作", "智能制造"]),
+    (
+        "松江经济技术开发区党工委",
+        GOV,
+        K.WORKING_COMMITTEE,
+        None,
+        "松江区",
+        {"short_name": "松江经开区", "description": "国家级经济技术开发区。"},
+        ["产学研合作", "智能制造"],
+    ),
     ("松江区税务局第一税务所党支部", GOV, K.BRANCH, None, "松江区", {"short_name": "第一税务所"}, ["税务咨询", "政策咨询"]),
     ("“茸易”工作室", GOV, K.STUDIO, "松江区税务局第一税务所党支部", "松江区", {}, ["税务咨询"]),
     ("松江区就业促进中心党支部", GOV, K.BRANCH, None, "松江区", {"short_name": "区就业促进中心"}, ["就业服务", "政策咨询"]),
@@ -128,7 +173,14 @@ PEOPLE = [
         "扎根一线三十年的技能工匠，“熔·融”系列理论宣讲首讲嘉宾。",
         [("正泰电气股份有限公司党委", MembershipRole.MEMBER, "")],
     ),
-    ("沈教授", "13916600012", ["市委党校教授"], ["习近平新时代中国特色社会主义思想", "全国两会精神解读"], "长期从事党的创新理论研究与宣讲。", []),
+    (
+        "沈教授",
+        "13916600012",
+        ["市委党校教授"],
+        ["习近平新时代中国特色社会主义思想", "全国两会精神解读"],
+        "长期从事党的创新理论研究与宣讲。",
+        [],
+    ),
     (
         "黄老师",
         "13916600013",
@@ -215,7 +267,11 @@ def _load_people(organizations):
             {"phone": phone, "titles": titles, "is_speaker": bool(topics), "speaker_topics": topics, "bio": bio},
         )
         for org_name, role, position in memberships:
-            _ensure(Membership, {"person": person, "organization": organizations[org_name]}, {"role": role, "position": position, "joined_on": JOINED_ON})
+            _ensure(
+                Membership,
+                {"person": person, "organization": organizations[org_name]},
+                {"role": role, "position": position, "joined_on": JOINED_ON},
+            )
         found[name] = person
     return found
 

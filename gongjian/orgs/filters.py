@@ -37,9 +37,7 @@ class RegionFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     level = django_filters.TypedChoiceFilter(label=_("Level"), choices=RegionLevel.choices, coerce=int)
     parent = django_filters.ModelChoiceFilter(label=_("Parent region"), queryset=Region.objects.all(), to_field_name="uuid")
-    within = TreeChoiceFilter(
-        label=_("Within region"), queryset=Region.objects.all(), to_field_name="uuid", method="filter_within"
-    )
+    within = TreeChoiceFilter(label=_("Within region"), queryset=Region.objects.all(), to_field_name="uuid", method="filter_within")
 
     class Meta:
         model = Region
@@ -69,7 +67,10 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
         label=_("Parent organization"), queryset=_visible_organizations, to_field_name="uuid", field_name="parent"
     )
     archived = django_filters.BooleanFilter(
-        label=_("Show archived"), method="filter_archived", widget=BooleanWidget, help_text=_("Archived organizations are hidden unless asked for.")
+        label=_("Show archived"),
+        method="filter_archived",
+        widget=BooleanWidget,
+        help_text=_("Archived organizations are hidden unless asked for."),
     )
 
     class Meta:

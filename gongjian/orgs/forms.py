@@ -59,7 +59,11 @@ class OrganizationForm(ScopedModelForm):
     parent = TreeChoiceField(label=_("Parent organization"), queryset=Organization.objects.none(), required=False, to_field_name="uuid")
     region = TreeChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="uuid")
     tags = forms.ModelMultipleChoiceField(
-        label=_("Capability tags"), queryset=CapabilityTag.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Capability tags"),
+        queryset=CapabilityTag.objects.all(),
+        required=False,
+        to_field_name="name",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     class Meta:

@@ -179,7 +179,9 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code])
     tags = models.ManyToManyField(CapabilityTag, verbose_name=_("capability tags"), blank=True, related_name="organizations")
@@ -327,9 +329,7 @@ class Person(ArchivableModel, TrackedModel):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="orgs_person_unique_phone"),
-            models.UniqueConstraint(
-                fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="orgs_person_unique_id_number"
-            ),
+            models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="orgs_person_unique_id_number"),
         ]
 
     def __str__(self):

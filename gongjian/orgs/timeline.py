@@ -34,11 +34,14 @@ def _normalised(entry: dict, source: str) -> dict:
     return {"track": "", **entry, "source": source}
 
 
+def contributors() -> list:
+    """App configs that define ``org_timeline``."""
+    return [config for config in apps.get_app_configs() if callable(getattr(config, "org_timeline", None))]
+
+
 def collect(organization, user, limit: int | None = None) -> list[dict]:
     entries = []
-    for config in apps.get_app_configs():
-        hook = getattr(config, "org_timeline", None)
-        if callable(hook):
-            entries.extend(_normalised(entry, config.label) for entry in hook(organization, user) or ())
+    for config in contributors():
+        entries.extend(_normalised(entry, config.label) for entry in config.org_timeline(organization, user) or ())
     entries.sort(key=_sort_key, reverse=True)
     return entries[:limit] if limit else entries

@@ -37,5 +37,9 @@ def validate_id_number(value: str):
     code = (value or "").strip().upper()
     if not code:
         return
-    if len(code) != 18 or not code[:17].isdigit() or ID_CHECK[sum(int(c) * w for c, w in zip(code[:17], ID_WEIGHTS, strict=True)) % 11] != code[17]:
+    if (
+        len(code) != 18
+        or not code[:17].isdigit()
+        or ID_CHECK[sum(int(c) * w for c, w in zip(code[:17], ID_WEIGHTS, strict=True)) % 11] != code[17]
+    ):
         raise ValidationError(_("The ID number is not a valid 18-digit resident ID."), code="id_number")

@@ -31,19 +31,23 @@ from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonF
 from .models import Membership, Organization, Person, Region, may_create_organizations
 
 
-def build_forest(nodes):
-    """Nest path-ordered nodes under their nearest listed ancestor; return the roots.
+def build_forest(nodes, key=lambda node: node.pk):
+    """Nest nodes under their nearest listed ancestor; return the roots, siblings sorted by ``key``.
 
     A member sees only some organizations of a tree, so a node whose parent is
     hidden hangs from the closest ancestor that is shown, or becomes a root.
+    (Paths sort as text, "/10/" before "/2/", hence the explicit sibling order.)
     """
     by_id = {node.pk: node for node in nodes}
     roots = []
     for node in nodes:
         node.tree_children = []
+    for node in nodes:
         holder = next((by_id[pk] for pk in reversed(node.ancestor_ids()) if pk in by_id), None)
         (holder.tree_children if holder is not None else roots).append(node)
-    return roots
+    for node in nodes:
+        node.tree_children.sort(key=key)
+    return sorted(roots, key=key)
 
 
 def _import_url():
@@ -60,13 +64,13 @@ def _import_url():
 class RegionTreeView(LoginRequiredMixin, View):
     def get(self, request):
         regions = list(
-            Region.objects.visible_to(request.user).annotate(
-                organization_count=Count("organizations", filter=Q(organizations__archived_at__isnull=True))
-            ).order_by("path")
+            Region.objects.visible_to(request.user)
+            .annotate(organization_count=Count("organizations", filter=Q(organizations__archived_at__isnull=True)))
+            .order_by("path")
         )
         context = {
             "title": _("Regions"),
-            "roots": build_forest(regions),
+            "roots": build_forest(regions, key=lambda region: (region.code or "~", region.name)),
             "can_edit": scope_for(request.user).everything,
         }
         return render(request, "orgs/region_tree.html", context)
@@ -263,7 +267,9 @@ class MembershipEditView(ObjectEditView):
 @require_POST
 @login_required
 def membership_end(request, uuid):
-    membership = get_object_for(request.user, Membership, "change", queryset=Membership.objects.select_related("organization", "person"), uuid=uuid)
+    membership = get_object_for(
+        request.user, Membership, "change", queryset=Membership.objects.select_related("organization", "person"), uuid=uuid
+    )
     try:
         membership.check_actor(request.user)
     except ValidationError as e:
@@ -273,7 +279,9 @@ def membership_end(request, uuid):
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("%(person)s has left %(organization)s.") % {"person": membership.person, "organization": membership.organization})
+        messages.success(
+            request, _("%(person)s has left %(organization)s.") % {"person": membership.person, "organization": membership.organization}
+        )
     return HttpResponseRedirect(membership.get_absolute_url())
 
 
@@ -347,7 +355,9 @@ class PersonDetailView(ObjectDetailView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, request, **kwargs):
-        return get_object_for(request.user, Person, "view", queryset=Person.objects.prefetch_related(CURRENT_MEMBERSHIPS), uuid=kwargs["uuid"])
+        return get_object_for(
+            request.user, Person, "view", queryset=Person.objects.prefetch_related(CURRENT_MEMBERSHIPS), uuid=kwargs["uuid"]
+        )
 
     def get_extra_context(self, request, obj):
         return {"title": obj.name, "can_reveal": obj.contact_visible_to(request.user) and bool(obj.phone or obj.id_number)}
@@ -391,7 +401,9 @@ class PersonEditView(ObjectEditView):
         form = super().get_form(request, obj, data, files)
         if obj.pk and data is None and (obj.phone or obj.id_number):
             # The edit form shows the stored numbers in full: that is an unmasked view.
-            record(Action.VIEW_PERSONAL, obj, changes={"fields": [n for n in ("phone", "id_number") if getattr(obj, n)], "via": "edit form"})
+            record(
+                Action.VIEW_PERSONAL, obj, changes={"fields": [n for n in ("phone", "id_number") if getattr(obj, n)], "via": "edit form"}
+            )
         if not obj.pk and data is None and _is_uuid(request.GET.get("organization")):
             organization = Organization.objects.parents_for(request.user).filter(uuid=request.GET["organization"]).first()
             if organization is not None:

@@ -210,7 +210,9 @@ class PersonSerializer(CleanModelSerializer):
         position = validated_data.pop("position", "")
         person = super().create(validated_data)
         if organization is not None:
-            Membership.objects.create(person=person, organization=organization, role=role, position=position, joined_on=timezone.localdate())
+            Membership.objects.create(
+                person=person, organization=organization, role=role, position=position, joined_on=timezone.localdate()
+            )
         return person
 
     def update(self, instance, validated_data):

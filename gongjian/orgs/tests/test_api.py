@@ -69,7 +69,9 @@ class TestOrganizations:
         assert response.status_code == 400 and "parent" in response.json()
 
     def test_it_refuses_creation_to_members(self, world, api_for):
-        response = api_for(world.member).post(f"{API}/organizations/", {"name": "某支部", "sector": "school", "kind": "branch"}, format="json")
+        response = api_for(world.member).post(
+            f"{API}/organizations/", {"name": "某支部", "sector": "school", "kind": "branch"}, format="json"
+        )
         assert response.status_code == 403
 
     def test_it_keeps_status_to_the_alliance(self, world, api_for):
@@ -137,10 +139,14 @@ class TestSameValidationAsTheForm:
         )
         assert response.status_code == 400
         assert response.json()["parent"] == ["不能放在它自己或它的下级之下。"]
-        form = client_for(world.alliance_admin).post(
-            reverse("orgs:organization_edit", args=[world.own_org.uuid]),
-            {"name": "示例学院党委", "sector": "school", "kind": "committee", "parent": str(world.own_branch.uuid), "status": "active"},
-        ).context["form"]
+        form = (
+            client_for(world.alliance_admin)
+            .post(
+                reverse("orgs:organization_edit", args=[world.own_org.uuid]),
+                {"name": "示例学院党委", "sector": "school", "kind": "committee", "parent": str(world.own_branch.uuid), "status": "active"},
+            )
+            .context["form"]
+        )
         assert "parent" in form.errors
 
     def test_it_reports_a_missing_parent_alike(self, world, client_for, api_for):
@@ -180,7 +186,13 @@ class TestPeople:
     def test_it_creates_a_person_with_a_first_membership(self, world, api_for):
         response = api_for(world.org_admin).post(
             f"{API}/people/",
-            {"name": "赵敏", "phone": "13912345678", "titles": ["优秀共产党员"], "organization": str(world.own_branch.uuid), "role": "admin"},
+            {
+                "name": "赵敏",
+                "phone": "13912345678",
+                "titles": ["优秀共产党员"],
+                "organization": str(world.own_branch.uuid),
+                "role": "admin",
+            },
             format="json",
         )
         assert response.status_code == 201, response.json()
@@ -212,7 +224,9 @@ class TestMemberships:
         newcomer = Person.objects.create(name="新党员")
         Membership.objects.create(person=newcomer, organization=world.own_org)
         response = api_for(world.org_admin).post(
-            f"{API}/memberships/", {"person": str(newcomer.uuid), "organization": str(world.own_branch.uuid), "role": "member"}, format="json"
+            f"{API}/memberships/",
+            {"person": str(newcomer.uuid), "organization": str(world.own_branch.uuid), "role": "member"},
+            format="json",
         )
         assert response.status_code == 201, response.json()
         assert response.json()["person_name"] == "新党员"

@@ -145,7 +145,9 @@ class TestDetail:
         assert "138****8000" in html and "13800138000" not in html
 
     def test_it_answers_a_tab_request_with_the_tab_only(self, world, admin_client):
-        response = admin_client.get(world.own_org.get_absolute_url() + "?tab=children", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-content")
+        response = admin_client.get(
+            world.own_org.get_absolute_url() + "?tab=children", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-content"
+        )
         html = response.content.decode()
         assert "<html" not in html
         assert "工业设计系教工党支部" in html
@@ -181,14 +183,24 @@ class TestDetail:
 
 
 def org_data(**overrides):
-    data = {"name": "机械制造系教工党支部", "short_name": "", "sector": "school", "kind": "branch", "parent": "", "region": "", "status": "active"}
+    data = {
+        "name": "机械制造系教工党支部",
+        "short_name": "",
+        "sector": "school",
+        "kind": "branch",
+        "parent": "",
+        "region": "",
+        "status": "active",
+    }
     data.update(overrides)
     return data
 
 
 class TestCreateAndEdit:
     def test_it_lets_alliance_admins_create_top_level_organizations(self, world, admin_client):
-        response = admin_client.post(reverse("orgs:organization_create"), org_data(name="新桥镇党委", sector="government", kind="committee"))
+        response = admin_client.post(
+            reverse("orgs:organization_create"), org_data(name="新桥镇党委", sector="government", kind="committee")
+        )
         created = Organization.objects.get(name="新桥镇党委")
         assert response.status_code == 302 and response["Location"] == created.get_absolute_url()
         assert created.parent is None
@@ -197,7 +209,7 @@ class TestCreateAndEdit:
         design = CapabilityTag.objects.create(name="智能制造")
         response = client_for(world.org_admin).post(
             reverse("orgs:organization_create"),
-            org_data(parent=str(world.own_org.uuid), region=str(world.district.uuid), tags=[design.pk], status="suspended"),
+            org_data(parent=str(world.own_org.uuid), region=str(world.district.uuid), tags=[design.name], status="suspended"),
         )
         assert response.status_code == 302
         created = Organization.objects.get(name="机械制造系教工党支部")

@@ -22,7 +22,9 @@ def phones(world):
 
 @pytest.fixture
 def speakers(world):
-    gu = Person.objects.create(name="顾劳模", is_speaker=True, speaker_topics=["学习贯彻党的二十大精神", "劳模精神"], titles=["党的二十大代表"])
+    gu = Person.objects.create(
+        name="顾劳模", is_speaker=True, speaker_topics=["学习贯彻党的二十大精神", "劳模精神"], titles=["党的二十大代表"]
+    )
     shen = Person.objects.create(name="沈教授", is_speaker=True, speaker_topics=["全国两会精神解读"], titles=["市委党校教授"])
     Membership.objects.create(person=gu, organization=world.own_branch)
     return gu, shen
@@ -181,7 +183,9 @@ class TestMemberships:
         form = client_for(world.org_admin).get(url).context["form"]
         assert newcomer in form.fields["person"].queryset
         assert world.outsider.person not in form.fields["person"].queryset
-        response = client_for(world.org_admin).post(url, {"person": str(newcomer.uuid), "role": "admin", "position": "书记", "joined_on": "2023-03-01"})
+        response = client_for(world.org_admin).post(
+            url, {"person": str(newcomer.uuid), "role": "admin", "position": "书记", "joined_on": "2023-03-01"}
+        )
         assert response.status_code == 302 and response["Location"].endswith("?tab=members")
         assert Membership.objects.get(person=newcomer, organization=world.own_branch).role == "admin"
 
@@ -192,7 +196,9 @@ class TestMemberships:
 
     def test_it_changes_a_role_and_the_audit_trail_records_it(self, world, client_for):
         membership = Membership.objects.get(person=world.member.person)
-        response = client_for(world.org_admin).post(reverse("orgs:membership_edit", args=[membership.uuid]), {"role": "admin", "position": "书记"})
+        response = client_for(world.org_admin).post(
+            reverse("orgs:membership_edit", args=[membership.uuid]), {"role": "admin", "position": "书记"}
+        )
         assert response.status_code == 302
         entry = Record.objects.filter(object_type="orgs.membership", object_id=str(membership.pk), action=Action.UPDATE).latest("pk")
         assert entry.actor == world.org_admin
