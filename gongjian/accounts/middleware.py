@@ -1,8 +1,10 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -50,8 +52,21 @@ class AccountPolicyMiddleware:
                 target = "accounts:two_factor_setup"
             if target:
                 if path.startswith("/api/"):
-                    from django.http import JsonResponse
-
                     return JsonResponse({"detail": "account_action_required", "action": target.split(":")[1]}, status=403)
+                if request.headers.get("HX-Request"):
+                    return self.htmx_answer(request, target)
                 return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)
+
+    @staticmethod
+    def htmx_answer(request, target):
+        """A fragment request (a badge, a table) must not receive the whole password page.
+
+        From a page the user may still see, nothing is swapped; from any other
+        page the browser goes to the step the account owes.
+        """
+        response = HttpResponse(status=204)
+        current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        if not current.startswith(OPEN_PREFIXES):
+            response["HX-Redirect"] = reverse(target) + "?" + urlencode({"next": current or "/"})
+        return response

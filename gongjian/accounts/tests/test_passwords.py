@@ -155,3 +155,13 @@ def test_it_ends_other_sessions_of_the_account_after_a_change(client, db):
     client.post(CHANGE, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert client.get(reverse("accounts:profile")).status_code == 200
     assert other.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_it_answers_fragment_requests_without_the_password_page(client, db):
+    client.force_login(newcomer())
+    from_open_page = client.get("/notifications/badge/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver" + CHANGE)
+    assert from_open_page.status_code == 204
+    assert "HX-Redirect" not in from_open_page
+    from_elsewhere = client.get("/notifications/badge/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/orgs/")
+    assert from_elsewhere.status_code == 204
+    assert from_elsewhere["HX-Redirect"].startswith(CHANGE)
