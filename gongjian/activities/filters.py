@@ -35,10 +35,10 @@ class ActivityFilterSet(django_filters.FilterSet):
         label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
     )
     starts_after = django_filters.DateFilter(
-        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Starting from"), field_name="starts_at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
     )
     starts_before = django_filters.DateFilter(
-        label=_("To"), field_name="starts_at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Starting until"), field_name="starts_at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
 
     class Meta:

@@ -289,11 +289,11 @@ class RegistrationEvent(models.Model):
     """
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("previous status"), max_length=12, blank=True)
+    to_status = models.CharField(_("new status"), max_length=12)
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("registration note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("registration event")

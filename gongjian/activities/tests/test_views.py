@@ -39,9 +39,9 @@ def form_data(world, **overrides):
 class TestLists:
     @pytest.mark.parametrize("name,track", [("activities:study", "study"), ("activities:build", "build"), ("activities:create_track", "create")])
     def test_it_lists_each_track_separately(self, world, client_for, name, track):
-        study = make_activity(world.own_org, title="理论学习", track="study")
-        build = make_activity(world.own_org, title="调研走访", track="build", kind="research_visit")
-        create = make_activity(world.own_org, title="项目签约", track="create", kind="signing")
+        study = make_activity(world.own_org, title="甲号测试活动", track="study")
+        build = make_activity(world.own_org, title="乙号测试活动", track="build", kind="research_visit")
+        create = make_activity(world.own_org, title="丙号测试活动", track="create", kind="signing")
         body = client_for(world.member).get(reverse(name)).content.decode()
         expected = {"study": study, "build": build, "create": create}[track]
         assert expected.title in body
