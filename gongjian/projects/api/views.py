@@ -193,6 +193,11 @@ class OutcomeViewSet(ProjectPartViewSet):
     filterset_fields = {"project__uuid": ["exact"], "kind": ["exact"]}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    def perform_destroy(self, instance):
+        if instance.file:
+            instance.file.delete(save=False)
+        instance.delete()
+
 
 class TaskViewSet(ScopedViewSet):
     """Tasks of visible projects; editors create and change them; teams and reviewers move them through their states."""

@@ -255,7 +255,12 @@ class Project(ArchivableModel, TrackedModel):
         return self
 
     def activate(self, by=None):
-        return self._transition((ProjectStatus.PLANNING,), ProjectStatus.ACTIVE, by, _("Only a project in planning can be started."))
+        """planning → active; the claimed needs it came from move on to in progress."""
+        with transaction.atomic():
+            self._transition((ProjectStatus.PLANNING,), ProjectStatus.ACTIVE, by, _("Only a project in planning can be started."))
+            for need in self.needs.filter(status="claimed"):
+                need.start(by)
+        return self
 
     def complete(self, by=None):
         return self._transition((ProjectStatus.ACTIVE,), ProjectStatus.COMPLETED, by, _("Only an active project can be completed."))

@@ -300,3 +300,11 @@ def test_it_publishes_the_endpoints_in_the_schema(world, api_for):
         "/api/v1/projects/outcomes/",
     ):
         assert path in paths, path
+
+
+def test_it_removes_an_outcome_and_its_file(world, project, api_for, png):
+    outcome = Outcome.objects.create(project=project, kind="photo", title="照片", file=png)
+    storage, name = outcome.file.storage, outcome.file.name
+    assert storage.exists(name)
+    assert api_for(world.org_admin).delete(f"/api/v1/projects/outcomes/{outcome.uuid}/").status_code == 204
+    assert not storage.exists(name) and not Outcome.objects.exists()

@@ -68,3 +68,13 @@ def test_it_writes_nothing_when_linking_fails(world, need, monkeypatch):
         Project.objects.from_claim(claim)
     assert not Project.objects.exists()
     assert not ProjectEvent.objects.exists()
+
+
+def test_it_starts_the_claimed_need_when_the_project_starts(world, need):
+    from gongjian.exchange.choices import NeedStatus
+
+    Need.objects.filter(pk=need.pk).update(status=NeedStatus.CLAIMED, published_at="2023-03-01T00:00:00+08:00")
+    project = Project.objects.from_claim(Claim.objects.create(need=need, claimant=world.own_org))
+    project.activate(by=world.org_admin)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.IN_PROGRESS

@@ -283,3 +283,15 @@ def test_it_refuses_milestones_to_non_editors(world, project, client_for, user):
         reverse("projects:milestone_create", kwargs={"project": project.uuid}), {"title": "越权", "order": 1}
     )
     assert response.status_code == 403 and not Milestone.objects.exists()
+
+
+def test_it_keeps_pages_naming_people_out_of_caches(world, project, client_for):
+    task = TaskFactory(project=project)
+    task.claim(world.member, team_people=[world.member.person])
+    client = client_for(world.org_admin)
+    for url in (
+        project.get_absolute_url(),
+        reverse("projects:board", kwargs={"uuid": project.uuid}),
+        reverse("projects:task_detail", kwargs={"uuid": task.uuid}),
+    ):
+        assert client.get(url)["Cache-Control"] == "no-store", url

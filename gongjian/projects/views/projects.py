@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from ..choices import BOARD_COLUMNS, OutcomeKind, TaskStatus
@@ -61,6 +62,7 @@ class ProjectDetailView(ObjectDetailView):
         return get_object_for(request.user, Project, "view", queryset=queryset, uuid=kwargs["uuid"])
 
     def get_extra_context(self, request, obj):
+        mark_no_store(request)  # the history names people
         counts = dict(obj.tasks.order_by().values_list("status").annotate(n=Count("pk")))
         events = ProjectEvent.objects.filter(project=obj).select_related("actor", "actor__person")
         return {
@@ -164,7 +166,8 @@ def milestone_delete(request, uuid):
 @login_required
 def outcome_delete(request, uuid):
     outcome = get_object_for(request.user, Outcome, "change", queryset=Outcome.objects.select_related("project"), uuid=uuid)
-    outcome.file.delete(save=False) if outcome.file else None
+    if outcome.file:
+        outcome.file.delete(save=False)
     outcome.delete()
     messages.success(request, _("Deleted %(name)s.") % {"name": outcome})
     return HttpResponseRedirect(outcome.project.get_absolute_url() + "#outcomes")

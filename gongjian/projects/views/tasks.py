@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.excel import XLSX_TYPE, workbook_bytes
+from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectEditView
 from gongjian.orgs.models import Membership
 
@@ -66,6 +67,7 @@ def _claim_choices(user, memberships):
 
 
 def board_context(request, project=None, params=None):
+    mark_no_store(request)  # cards name the people in each team
     params = params if params is not None else request.GET
     base = Task.objects.visible_to(request.user).for_board().prefetch_related("evidence_files")
     if project is not None:
@@ -124,6 +126,7 @@ def task_board(request):
 def task_detail(request, uuid):
     queryset = Task.objects.for_board().prefetch_related("evidence_files")
     task = get_object_for(request.user, Task, "view", queryset=queryset, uuid=uuid)
+    mark_no_store(request)
     memberships = annotate_permissions([task], request.user)
     events = TaskEvent.objects.filter(task=task).select_related("actor", "actor__person")
     context = {
@@ -305,4 +308,5 @@ def evidence_file(request, uuid):
     piece = TaskEvidence.objects.visible_to(request.user).filter(uuid=uuid).first()
     if piece is None:
         raise Http404
+    mark_no_store(request)
     return _file_response(piece.file, piece.content_type, inline=piece.kind == "photo")
