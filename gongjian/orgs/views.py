@@ -5,6 +5,8 @@ by attributes; one-off actions (reveal a phone, restore, end a membership) are
 small function views. Every object is fetched through the access helper.
 """
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -89,10 +91,8 @@ class RegionEditView(ObjectEditView):
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
-        uuid.UUID(str(value))
+        UUID(str(value))
     except ValueError:
         return False
     return True
