@@ -32,22 +32,43 @@ class AgreementsConfig(AppConfig):
             return {"date": date, "kind": kind, "title": f"{label}：{title}", "url": url, "track": track}
 
         entries = []
-        agreements = Agreement.objects.visible_to(user).active().of_organization(organization).only("uuid", "title", "track", "status", "start_date", "signed_on", "created_at")
+        agreements = (
+            Agreement.objects.visible_to(user)
+            .active()
+            .of_organization(organization)
+            .only("uuid", "title", "track", "status", "start_date", "signed_on", "created_at")
+        )
         for a in agreements:
             date = a.signed_on or a.start_date or a.created_at
-            entries.append(entry(date, "agreement", _("Co-building agreement"), f"{a.title}（{a.get_status_display()}）", a.get_absolute_url(), a.track))
+            entries.append(
+                entry(
+                    date, "agreement", _("Co-building agreement"), f"{a.title}（{a.get_status_display()}）", a.get_absolute_url(), a.track
+                )
+            )
         pairings = Pairing.objects.visible_to(user).active().involving(organization).select_related("org_a", "org_b")
         for p in pairings:
             other = p.org_b if p.org_a_id == organization.pk else p.org_a
             title = f"{other.name}" + (f"（{p.theme}）" if p.theme else "")
             entries.append(entry(p.start_date or p.created_at, "pairing", _("Pairing"), title, p.get_absolute_url(), p.track))
-        for a in Alliance.objects.visible_to(user).active().involving(organization).only("uuid", "name", "kind", "track", "founded_on", "created_at"):
+        for a in (
+            Alliance.objects.visible_to(user)
+            .active()
+            .involving(organization)
+            .only("uuid", "name", "kind", "track", "founded_on", "created_at")
+        ):
             entries.append(entry(a.founded_on or a.created_at, "alliance", a.get_kind_display(), a.name, a.get_absolute_url(), a.track))
-        for b in PracticeBase.objects.visible_to(user).active().involving(organization).only("uuid", "name", "kind", "established_on", "created_at"):
+        for b in (
+            PracticeBase.objects.visible_to(user)
+            .active()
+            .involving(organization)
+            .only("uuid", "name", "kind", "established_on", "created_at")
+        ):
             entries.append(entry(b.established_on or b.created_at, "base", _("Practice base"), b.name, b.get_absolute_url(), Track.BUILD))
         # Honours the organization received or issued (an appointment shows on both sides).
-        honors = Honor.objects.visible_to(user).active().filter(
-            Q(issuer=organization) | Q(pk__in=HonorRecipient.objects.filter(organization=organization).values("honor_id"))
+        honors = (
+            Honor.objects.visible_to(user)
+            .active()
+            .filter(Q(issuer=organization) | Q(pk__in=HonorRecipient.objects.filter(organization=organization).values("honor_id")))
         )
         for h in honors.only("uuid", "title", "kind", "awarded_on"):
             entries.append(entry(h.awarded_on, "honor", h.get_kind_display(), h.title, h.get_absolute_url()))

@@ -121,9 +121,13 @@ def org(name: str) -> Organization:
 
 def _agreement(title, spec):
     track, theme, start, end, target, signed_on, parties = spec
-    agreement, _ = Agreement.objects.get_or_create(title=title, defaults={"track": track, "theme": theme, "start_date": start, "end_date": end})
+    agreement, _ = Agreement.objects.get_or_create(
+        title=title, defaults={"track": track, "theme": theme, "start_date": start, "end_date": end}
+    )
     for order, (name, role, obligations) in enumerate(parties):
-        party, _ = AgreementParty.objects.get_or_create(agreement=agreement, organization=org(name), defaults={"role": role, "order": order})
+        party, _ = AgreementParty.objects.get_or_create(
+            agreement=agreement, organization=org(name), defaults={"role": role, "order": order}
+        )
         for position, text in enumerate(obligations):
             Obligation.objects.get_or_create(party=party, description=text, defaults={"order": position})
     steps = ("sign", "publish", "start_performing", "evaluate")
@@ -171,7 +175,13 @@ def _honor(title, kind, level, awarded_on, recipient, issuer=None, issuer_name="
     honor, _ = Honor.objects.get_or_create(
         title=title,
         awarded_on=awarded_on,
-        defaults={"kind": kind, "level": level, "issuer": org(issuer) if issuer else None, "issuer_name": issuer_name, "description": description},
+        defaults={
+            "kind": kind,
+            "level": level,
+            "issuer": org(issuer) if issuer else None,
+            "issuer_name": issuer_name,
+            "description": description,
+        },
     )
     HonorRecipient.objects.get_or_create(honor=honor, organization=org(recipient))
     return honor

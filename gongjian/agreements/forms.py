@@ -70,6 +70,7 @@ class PartyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.directory()
+        self.fields["organization"].empty_label = _("Choose an organization to add")
         self.fields["organization"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["role"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("e.g. 甲方, 乙方")})
 
@@ -79,7 +80,9 @@ class ObligationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["description"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("What this party undertakes")})
+        self.fields["description"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": _("What this party undertakes")}
+        )
 
 
 class AttachmentForm(forms.Form):
@@ -92,8 +95,12 @@ class AttachmentForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    new_start = forms.DateField(label=_("New term starts"), widget=DATE)
-    new_end = forms.DateField(label=_("New term ends"), widget=DATE)
+    new_start = forms.DateField(
+        label=_("New term starts"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+    )
+    new_end = forms.DateField(
+        label=_("New term ends"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+    )
 
 
 class TerminateForm(forms.Form):
@@ -108,7 +115,9 @@ class PairingForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_a"].queryset = own_organizations(self.user) if not scope_for(self.user).everything else Organization.objects.directory()
+        self.fields["org_a"].queryset = (
+            own_organizations(self.user) if not scope_for(self.user).everything else Organization.objects.directory()
+        )
         self.fields["org_b"].queryset = Organization.objects.directory()
         self.fields["agreement"].queryset = Agreement.objects.active().visible_to(self.user)
         if self.instance.pk:
@@ -150,7 +159,19 @@ class AllianceForm(ScopedModelForm):
 class PracticeBaseForm(ScopedModelForm):
     class Meta:
         model = PracticeBase
-        fields = ["name", "kind", "host", "partners", "address", "region", "capacity", "agreement", "alliance", "established_on", "description"]
+        fields = [
+            "name",
+            "kind",
+            "host",
+            "partners",
+            "address",
+            "region",
+            "capacity",
+            "agreement",
+            "alliance",
+            "established_on",
+            "description",
+        ]
         widgets = {"established_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +185,9 @@ class PracticeBaseForm(ScopedModelForm):
 
 
 class HonorForm(ScopedModelForm):
-    recipient_orgs = forms.ModelMultipleChoiceField(label=_("Recipient organizations"), queryset=Organization.objects.none(), required=False)
+    recipient_orgs = forms.ModelMultipleChoiceField(
+        label=_("Recipient organizations"), queryset=Organization.objects.none(), required=False
+    )
     recipient_people = forms.ModelMultipleChoiceField(label=_("Recipient people"), queryset=Person.objects.none(), required=False)
 
     class Meta:

@@ -305,7 +305,9 @@ class PracticeBaseSerializer(VisibleLinksMixin, CleanModelSerializer):
 class HonorSerializer(CleanModelSerializer):
     issuer = org_field(required=False, allow_null=True)
     recipient_organizations = org_field(many=True, required=False, write_only=True)
-    recipient_people = serializers.SlugRelatedField(slug_field="uuid", queryset=Person.objects.active(), many=True, required=False, write_only=True)
+    recipient_people = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Person.objects.active(), many=True, required=False, write_only=True
+    )
     recipients = serializers.SerializerMethodField()
     evidence = serializers.FileField(required=False, allow_null=True, write_only=True)
     has_evidence = serializers.SerializerMethodField()
@@ -348,7 +350,9 @@ class HonorSerializer(CleanModelSerializer):
         return upload
 
     def validate_recipient_people(self, people):
-        visible = set(Person.objects.visible_to(self.context["request"].user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+        visible = set(
+            Person.objects.visible_to(self.context["request"].user).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+        )
         if any(p.pk not in visible for p in people):
             raise serializers.ValidationError(_("No such person, or you cannot see them."))
         return people

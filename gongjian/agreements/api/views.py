@@ -155,7 +155,12 @@ class AgreementViewSet(ScopedViewSet):
         return Response(EvidenceSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True), summary="Attachments")
-    @extend_schema(methods=["post"], request={"multipart/form-data": AttachmentSerializer}, responses={201: AttachmentSerializer}, summary="Upload a PDF, JPEG or PNG")
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": AttachmentSerializer},
+        responses={201: AttachmentSerializer},
+        summary="Upload a PDF, JPEG or PNG",
+    )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def attachments(self, request, uuid=None):
         if request.method == "GET":
@@ -166,7 +171,12 @@ class AgreementViewSet(ScopedViewSet):
         _extension, content_type, original = serializer.kind
         upload = serializer.validated_data["file"]
         row = AgreementAttachment.objects.create(
-            agreement=agreement, file=upload, original_name=original[:200], content_type=content_type, size=upload.size, uploaded_by=request.user
+            agreement=agreement,
+            file=upload,
+            original_name=original[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=request.user,
         )
         return Response(AttachmentSerializer(row).data, status=status.HTTP_201_CREATED)
 

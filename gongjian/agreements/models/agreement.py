@@ -42,9 +42,7 @@ TRANSITIONS = {
         Transition("evaluate", (Status.PERFORMING,), Status.EVALUATED, _("Open evaluation")),
         Transition("expire", (Status.SIGNED, Status.PUBLISHED, Status.PERFORMING, Status.EVALUATED), Status.EXPIRED, _("Expire")),
         Transition("renew", (Status.PERFORMING, Status.EVALUATED, Status.EXPIRED), Status.RENEWED, _("Renew")),
-        Transition(
-            "terminate", (Status.SIGNED, Status.PUBLISHED, Status.PERFORMING, Status.EVALUATED), Status.TERMINATED, _("Terminate")
-        ),
+        Transition("terminate", (Status.SIGNED, Status.PUBLISHED, Status.PERFORMING, Status.EVALUATED), Status.TERMINATED, _("Terminate")),
     )
 }
 # Transitions a person triggers from the page; expiry is the reminders command's job.
@@ -99,7 +97,13 @@ class Agreement(ArchivableModel, TrackedModel):
     )
     reminder_sent_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
     )
 
     objects = AgreementQuerySet.as_manager()
@@ -135,6 +139,12 @@ class Agreement(ArchivableModel, TrackedModel):
         if self.pk and self.status != Status.DRAFT:
             # What was signed is what the parties agreed to: the text is frozen from 签约 on.
             raise ValidationError(_("Only an agreement under negotiation can be edited."))
+
+    def archive(self):
+        # A signed agreement is ended by terminating it (with a reason), not by hiding it.
+        if self.status not in (Status.DRAFT, *FINAL_STATUSES):
+            raise ValidationError(_("A signed agreement cannot be archived; terminate it instead."))
+        super().archive()
 
     # --- State -----------------------------------------------------------
     @property
@@ -253,11 +263,15 @@ class Agreement(ArchivableModel, TrackedModel):
                 created_by=by if by and by.is_authenticated else None,
             )
             for party in self.parties.prefetch_related("obligations"):
-                copy = AgreementParty.objects.create(agreement=successor, organization_id=party.organization_id, role=party.role, order=party.order)
+                copy = AgreementParty.objects.create(
+                    agreement=successor, organization_id=party.organization_id, role=party.role, order=party.order
+                )
                 Obligation.objects.bulk_create(
                     [Obligation(party=copy, description=o.description, order=o.order) for o in party.obligations.all()]
                 )
-            AgreementEvent.objects.create(agreement=successor, from_status="", to_status=Status.DRAFT, actor=successor.created_by, note=str(self.uuid))
+            AgreementEvent.objects.create(
+                agreement=successor, from_status="", to_status=Status.DRAFT, actor=successor.created_by, note=str(self.uuid)
+            )
         return successor
 
     # --- Who may do what ------------------------------------------------
@@ -313,7 +327,9 @@ class AgreementParty(TrackedModel):
         if (
             self.agreement_id
             and self.organization_id
-            and AgreementParty.objects.filter(agreement_id=self.agreement_id, organization_id=self.organization_id).exclude(pk=self.pk).exists()
+            and AgreementParty.objects.filter(agreement_id=self.agreement_id, organization_id=self.organization_id)
+            .exclude(pk=self.pk)
+            .exists()
         ):
             raise ValidationError({"organization": _("This organization is already a party to the agreement.")})
 
@@ -374,7 +390,9 @@ class AgreementEvent(TrackedModel):
     agreement = models.ForeignKey(Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(_("from"), max_length=16, choices=AgreementStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=AgreementStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

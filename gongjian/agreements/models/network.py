@@ -55,7 +55,9 @@ class PairingQuerySet(MultiPathQuerySet):
     def current(self, today=None):
         today = today or timezone.localdate()
         return self.active().filter(
-            Q(status=PairingStatus.ACTIVE), Q(start_date__isnull=True) | Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today)
+            Q(status=PairingStatus.ACTIVE),
+            Q(start_date__isnull=True) | Q(start_date__lte=today),
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
         )
 
     def partners_of(self, organization, today=None) -> set[int]:
@@ -132,7 +134,9 @@ class Alliance(ArchivableModel, TrackedModel):
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=AllianceKind.choices, default=AllianceKind.ALLIANCE)
     track = models.CharField(_("track"), max_length=16, choices=Track.choices, default=Track.BUILD)
-    lead = models.ForeignKey("orgs.Organization", verbose_name=_("lead organization"), on_delete=models.PROTECT, related_name="alliances_led")
+    lead = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("lead organization"), on_delete=models.PROTECT, related_name="alliances_led"
+    )
     members = models.ManyToManyField(
         "orgs.Organization", verbose_name=_("members"), through="AllianceMember", related_name="alliances", blank=True
     )
@@ -183,7 +187,9 @@ class AllianceMember(TrackedModel):
         if (
             self.alliance_id
             and self.organization_id
-            and AllianceMember.objects.filter(alliance_id=self.alliance_id, organization_id=self.organization_id).exclude(pk=self.pk).exists()
+            and AllianceMember.objects.filter(alliance_id=self.alliance_id, organization_id=self.organization_id)
+            .exclude(pk=self.pk)
+            .exists()
         ):
             raise ValidationError({"organization": _("This organization is already a member.")})
 
@@ -262,7 +268,10 @@ class Honor(ArchivableModel, TrackedModel):
         "orgs.Organization", verbose_name=_("issuer"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_issued"
     )
     issuer_name = models.CharField(
-        _("issuer (outside the platform)"), max_length=120, blank=True, help_text=_("When the issuer is not an organization on the platform.")
+        _("issuer (outside the platform)"),
+        max_length=120,
+        blank=True,
+        help_text=_("When the issuer is not an organization on the platform."),
     )
     level = models.CharField(_("level"), max_length=16, choices=HonorLevel.choices, default=HonorLevel.DISTRICT)
     awarded_on = models.DateField(_("date"))
@@ -308,7 +317,9 @@ class HonorRecipient(TrackedModel):
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_received"
     )
-    person = models.ForeignKey("orgs.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_received")
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_received"
+    )
 
     class Meta:
         verbose_name = _("recipient")
@@ -319,8 +330,12 @@ class HonorRecipient(TrackedModel):
                 condition=Q(organization__isnull=False, person__isnull=True) | Q(organization__isnull=True, person__isnull=False),
                 name="agreements_recipient_org_xor_person",
             ),
-            models.UniqueConstraint(fields=["honor", "organization"], condition=Q(organization__isnull=False), name="agreements_recipient_unique_org"),
-            models.UniqueConstraint(fields=["honor", "person"], condition=Q(person__isnull=False), name="agreements_recipient_unique_person"),
+            models.UniqueConstraint(
+                fields=["honor", "organization"], condition=Q(organization__isnull=False), name="agreements_recipient_unique_org"
+            ),
+            models.UniqueConstraint(
+                fields=["honor", "person"], condition=Q(person__isnull=False), name="agreements_recipient_unique_person"
+            ),
         ]
 
     def __str__(self):

@@ -21,7 +21,11 @@ def payload(world, **extra):
         "end_date": "2026-12-31",
         "parties": [
             {"organization": str(world.own_org.uuid), "role": "甲方", "obligations": [{"description": "提供设计服务"}]},
-            {"organization": str(world.foreign_org.uuid), "role": "乙方", "obligations": [{"description": "提供场地"}, {"description": "组织居民"}]},
+            {
+                "organization": str(world.foreign_org.uuid),
+                "role": "乙方",
+                "obligations": [{"description": "提供场地"}, {"description": "组织居民"}],
+            },
         ],
         **extra,
     }
@@ -170,10 +174,14 @@ def test_it_links_evidence_through_the_api(world, api_for, at_status):
         pytest.skip("no activities")
     Activity = evidence.evidence_models()["activities.activity"]
     now = timezone.now()
-    activity = Activity.objects.create(title="履约活动", kind="lecture", track="build", host=world.own_org, starts_at=now, ends_at=now + timezone.timedelta(hours=1))
+    activity = Activity.objects.create(
+        title="履约活动", kind="lecture", track="build", host=world.own_org, starts_at=now, ends_at=now + timezone.timedelta(hours=1)
+    )
     agreement = at_status(S.PERFORMING)
     client = api_for(world.org_admin)
-    response = client.post(f"{BASE}{agreement.uuid}/evidence/", {"kind": "activities.activity", "target": str(activity.uuid)}, format="json")
+    response = client.post(
+        f"{BASE}{agreement.uuid}/evidence/", {"kind": "activities.activity", "target": str(activity.uuid)}, format="json"
+    )
     assert response.status_code == 201, response.data
     assert client.get(f"{BASE}{agreement.uuid}/evidence/").data[0]["target_title"] == "履约活动"
     again = client.post(f"{BASE}{agreement.uuid}/evidence/", {"kind": "activities.activity", "target": str(activity.uuid)}, format="json")
@@ -221,9 +229,19 @@ class TestOtherModels:
 
     def test_it_creates_a_base_linked_to_a_visible_agreement_only(self, world, api_for, at_status):
         mine = at_status(S.SIGNED)
-        hidden = make_agreement(world, title="别人的", parties=[(world.foreign_org, "x"), (Organization.objects.create(name="别家", sector="social", kind="branch"), "y")])
+        hidden = make_agreement(
+            world,
+            title="别人的",
+            parties=[(world.foreign_org, "x"), (Organization.objects.create(name="别家", sector="social", kind="branch"), "y")],
+        )
         client = api_for(world.org_admin)
-        data = {"name": "劳动教育基地", "kind": "labour", "host": str(world.own_org.uuid), "capacity": 40, "partners": [str(world.foreign_org.uuid)]}
+        data = {
+            "name": "劳动教育基地",
+            "kind": "labour",
+            "host": str(world.own_org.uuid),
+            "capacity": 40,
+            "partners": [str(world.foreign_org.uuid)],
+        }
         assert client.post("/api/v1/agreements/bases/", {**data, "agreement": str(hidden.uuid)}, format="json").status_code == 400
         response = client.post("/api/v1/agreements/bases/", {**data, "agreement": str(mine.uuid)}, format="json")
         assert response.status_code == 201, response.data
@@ -233,7 +251,12 @@ class TestOtherModels:
     def test_it_creates_an_honour_for_own_organization_only(self, world, api_for):
         client = api_for(world.org_admin)
         data = {"title": "优秀共建党组织", "kind": "honor", "issuer_name": "区委组织部", "level": "district", "awarded_on": "2023-06-16"}
-        assert client.post("/api/v1/agreements/honours/", {**data, "recipient_organizations": [str(world.foreign_org.uuid)]}, format="json").status_code == 400
+        assert (
+            client.post(
+                "/api/v1/agreements/honours/", {**data, "recipient_organizations": [str(world.foreign_org.uuid)]}, format="json"
+            ).status_code
+            == 400
+        )
         assert client.post("/api/v1/agreements/honours/", data, format="json").status_code == 400  # no recipient
         response = client.post("/api/v1/agreements/honours/", {**data, "recipient_organizations": [str(world.own_org.uuid)]}, format="json")
         assert response.status_code == 201, response.data
@@ -269,3 +292,14 @@ def test_it_documents_every_endpoint_in_the_schema(world, client):
     ):
         assert path in paths, path
     assert "RenewRequest" in schema["components"]["schemas"]
+
+
+def test_it_archives_instead_of_deleting_and_refuses_signed_ones(world, api_for, at_status):
+    client = api_for(world.org_admin)
+    draft = at_status(S.DRAFT, title="草稿")
+    signed = at_status(S.SIGNED, title="已签")
+    assert client.delete(f"{BASE}{draft.uuid}/").status_code == 204
+    assert Agreement.objects.get(pk=draft.pk).is_archived
+    response = client.delete(f"{BASE}{signed.uuid}/")
+    assert response.status_code == 400 and response.data["non_field_errors"]
+    assert not Agreement.objects.get(pk=signed.pk).is_archived

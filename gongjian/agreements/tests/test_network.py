@@ -50,7 +50,14 @@ class TestPairings:
     def test_it_creates_a_pairing_from_the_page(self, world, client_for, third):
         response = client_for(world.org_admin).post(
             reverse("agreements:pairing_create"),
-            {"org_a": world.own_org.pk, "org_b": third.pk, "theme": "党建工作互学", "track": "study", "status": "active", "start_date": "2023-03-10"},
+            {
+                "org_a": world.own_org.pk,
+                "org_b": third.pk,
+                "theme": "党建工作互学",
+                "track": "study",
+                "status": "active",
+                "start_date": "2023-03-10",
+            },
         )
         pairing = Pairing.objects.get()
         assert response["Location"] == pairing.get_absolute_url()
@@ -75,7 +82,13 @@ class TestAlliances:
         client = client_for(world.org_admin)
         client.post(
             reverse("agreements:alliance_create"),
-            {"name": "三方共建就业服务联盟", "kind": "alliance", "track": "build", "lead": world.own_org.pk, "member_orgs": [world.foreign_org.pk, third.pk]},
+            {
+                "name": "三方共建就业服务联盟",
+                "kind": "alliance",
+                "track": "build",
+                "lead": world.own_org.pk,
+                "member_orgs": [world.foreign_org.pk, third.pk],
+            },
         )
         alliance = Alliance.objects.get()
         assert set(alliance.members.all()) == {world.own_org, world.foreign_org, third}
@@ -131,7 +144,13 @@ class TestPracticeBases:
         base = PracticeBase.objects.create(name="劳动基地", host=world.own_org)
         now = timezone.now()
         Activity.objects.create(
-            title="劳动党课", kind="party_day", track="build", host=world.own_org, starts_at=now, ends_at=now + timezone.timedelta(hours=1), practice_base=base
+            title="劳动党课",
+            kind="party_day",
+            track="build",
+            host=world.own_org,
+            starts_at=now,
+            ends_at=now + timezone.timedelta(hours=1),
+            practice_base=base,
         )
         assert "劳动党课" in client_for(world.org_admin).get(base.get_absolute_url()).content.decode()
 
@@ -196,7 +215,14 @@ class TestHonours:
     def test_it_refuses_recording_honours_of_other_organizations(self, world, client_for):
         response = client_for(world.org_admin).post(
             reverse("agreements:honor_create"),
-            {"title": "荣誉", "kind": "honor", "issuer_name": "区委", "level": "district", "awarded_on": "2023-06-16", "recipient_orgs": [world.foreign_org.pk]},
+            {
+                "title": "荣誉",
+                "kind": "honor",
+                "issuer_name": "区委",
+                "level": "district",
+                "awarded_on": "2023-06-16",
+                "recipient_orgs": [world.foreign_org.pk],
+            },
         )
         assert response.status_code == 200 and response.context["form"].non_field_errors()
         assert not Honor.objects.exists()

@@ -19,7 +19,11 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def with_emails(world):
-    for user, address in ((world.org_admin, "college@example.com"), (world.outsider, "street@example.com"), (world.member, "member@example.com")):
+    for user, address in (
+        (world.org_admin, "college@example.com"),
+        (world.outsider, "street@example.com"),
+        (world.member, "member@example.com"),
+    ):
         user.email = address
         user.save()
 

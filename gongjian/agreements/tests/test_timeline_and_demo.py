@@ -31,7 +31,9 @@ def timeline(org, user):
 
 def test_it_contributes_every_kind_to_the_timeline(world, at_status):
     agreement = at_status(S.SIGNED)
-    Pairing.objects.create(org_a=world.foreign_org, org_b=world.own_org, theme="互学互鉴", track="study", start_date=datetime.date(2023, 3, 10))
+    Pairing.objects.create(
+        org_a=world.foreign_org, org_b=world.own_org, theme="互学互鉴", track="study", start_date=datetime.date(2023, 3, 10)
+    )
     Alliance.objects.create(name="微联盟", kind="micro", lead=world.own_org, founded_on=datetime.date(2023, 3, 28))
     PracticeBase.objects.create(name="劳动基地", host=world.own_org, established_on=datetime.date(2023, 4, 15))
     honor = Honor.objects.create(title="优秀共建党组织", issuer_name="区委组织部", awarded_on=datetime.date(2023, 6, 16))
@@ -101,7 +103,19 @@ def demo_orgs(db):
 
 
 def counts():
-    models = (Agreement, AgreementEvent, AgreementParty, Obligation, Pairing, Alliance, AllianceMember, PracticeBase, Honor, HonorRecipient, Rating)
+    models = (
+        Agreement,
+        AgreementEvent,
+        AgreementParty,
+        Obligation,
+        Pairing,
+        Alliance,
+        AllianceMember,
+        PracticeBase,
+        Honor,
+        HonorRecipient,
+        Rating,
+    )
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -110,19 +124,29 @@ def test_it_loads_the_demo_idempotently(demo_orgs):
     first = counts()
     demo.load()
     assert counts() == first
-    assert first["Agreement"] == 4 and first["Pairing"] == 5 and first["Alliance"] == 2 and first["PracticeBase"] == 3 and first["Honor"] == 2
+    assert (
+        first["Agreement"] == 4 and first["Pairing"] == 5 and first["Alliance"] == 2 and first["PracticeBase"] == 3 and first["Honor"] == 2
+    )
     statuses = dict(Agreement.objects.values_list("title", "status"))
     assert statuses["“人才、税务、创业、技术进企业”共建协议"] == S.SIGNED
     assert statuses["重构空间多维服务，激活社区治理新模式"] == S.PERFORMING
     assert S.EVALUATED in statuses.values()
     three_party = Agreement.objects.get(title="三方共建促就业协议")
-    assert set(three_party.parties.values_list("organization__name", flat=True)) == {"“熔·融”党建工作室", "“茸易”工作室", "松江区就业促进中心党支部"}
+    assert set(three_party.parties.values_list("organization__name", flat=True)) == {
+        "“熔·融”党建工作室",
+        "“茸易”工作室",
+        "松江区就业促进中心党支部",
+    }
     assert Rating.objects.count() == 4
     micro = Alliance.objects.get(kind="micro")
     assert set(micro.members.values_list("name", flat=True)) == {"示例学院党委", "中共盐津县委", "石湖荡镇党委", "渔墩村党总支"}
     assert set(PracticeBase.objects.filter(alliance=micro).values_list("kind", flat=True)) == {"labour", "practice"}
     appointment = Honor.objects.get(title="泗美锋尚推介官")
-    assert (appointment.kind, appointment.issuer.name, appointment.recipients.get().organization.name) == ("appointment", "泗泾镇党委", "学院智库团")
+    assert (appointment.kind, appointment.issuer.name, appointment.recipients.get().organization.name) == (
+        "appointment",
+        "泗泾镇党委",
+        "学院智库团",
+    )
     assert Pairing.objects.partners_of(demo_orgs["示例学院党委"], datetime.date(2023, 6, 1)) == {
         demo_orgs[name].pk for name in ("广富林街道党工委", "泗泾镇党委", "新桥镇党委")
     }

@@ -238,8 +238,17 @@ class TestEvidence:
 
         Activity = models["activities.activity"]
         now = timezone.now()
-        mine = Activity.objects.create(title="联学活动", kind="lecture", track="study", host=world.own_org, starts_at=now, ends_at=now + timezone.timedelta(hours=2))
-        theirs = Activity.objects.create(title="街道活动", kind="lecture", track="study", host=world.foreign_org, starts_at=now, ends_at=now + timezone.timedelta(hours=2))
+        mine = Activity.objects.create(
+            title="联学活动", kind="lecture", track="study", host=world.own_org, starts_at=now, ends_at=now + timezone.timedelta(hours=2)
+        )
+        theirs = Activity.objects.create(
+            title="街道活动",
+            kind="lecture",
+            track="study",
+            host=world.foreign_org,
+            starts_at=now,
+            ends_at=now + timezone.timedelta(hours=2),
+        )
         client = client_for(world.org_admin)
         url = reverse("agreements:evidence_add", kwargs={"uuid": agreement.uuid})
         page = client.get(agreement.get_absolute_url()).content.decode()
@@ -264,7 +273,9 @@ class TestEvidence:
         from django.contrib.contenttypes.models import ContentType
 
         agreement = at_status(S.PERFORMING)
-        row = AgreementEvidence.objects.create(agreement=agreement, content_type=ContentType.objects.get_for_model(AgreementParty), object_id=1)
+        row = AgreementEvidence.objects.create(
+            agreement=agreement, content_type=ContentType.objects.get_for_model(AgreementParty), object_id=1
+        )
         client_for(world.org_admin).post(reverse("agreements:evidence_remove", kwargs={"uuid": agreement.uuid, "evidence": row.uuid}))
         assert not AgreementEvidence.objects.exists()
 
@@ -286,3 +297,12 @@ def test_it_filters_the_list_with_htmx(world, client_for, at_status):
     body = response.content.decode()
     assert signed.title in body and draft.title not in body
     assert "<html" not in body
+
+
+@pytest.mark.parametrize(("status", "archived"), [(S.DRAFT, True), (S.SIGNED, False), (S.PERFORMING, False), (S.TERMINATED, True)])
+def test_it_archives_only_drafts_and_ended_agreements(world, client_for, at_status, status, archived):
+    agreement = at_status(status)
+    response = client_for(world.org_admin).post(reverse("agreements:agreement_archive", kwargs={"uuid": agreement.uuid}), follow=True)
+    assert response.status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.is_archived is archived

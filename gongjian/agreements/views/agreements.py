@@ -107,7 +107,8 @@ class AgreementDetailView(ObjectDetailView):
             "parties": parties,
             "events": events,
             "stages": [(status.value, status.label) for status in STAGES],
-            "passed_stages": {event.to_status for event in events},
+            # A draft that has moved on has passed 谈约 even though no event leads into it.
+            "passed_stages": {event.to_status for event in events} | ({AgreementStatus.DRAFT} if events else set()),
             "score_range": range(1, 6),
             "attachments": obj.attachments.all(),
             "evidence": evidence_links.resolved(obj.evidence.select_related("content_type")),
@@ -198,7 +199,11 @@ def party_remove(request, uuid, party):
     target = get_object_or_404(AgreementParty, agreement=agreement, uuid=party)
     if not agreement.is_editable_content:
         messages.error(request, _("Parties can only change while the agreement is being negotiated."))
-    elif not scope_for(request.user).everything and len(agreement.parties_for(request.user)) == 1 and agreement.parties_for(request.user)[0] == target:
+    elif (
+        not scope_for(request.user).everything
+        and len(agreement.parties_for(request.user)) == 1
+        and agreement.parties_for(request.user)[0] == target
+    ):
         # Removing your own last party would lock you out of the draft.
         messages.error(request, _("You cannot remove the last party you act for."))
     else:
@@ -297,7 +302,12 @@ def attachment_upload(request, uuid):
         _extension, content_type, original = form.kind
         upload = form.cleaned_data["file"]
         AgreementAttachment.objects.create(
-            agreement=agreement, file=upload, original_name=original[:200], content_type=content_type, size=upload.size, uploaded_by=request.user
+            agreement=agreement,
+            file=upload,
+            original_name=original[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=request.user,
         )
         messages.success(request, _("Attachment uploaded."))
     else:
@@ -317,7 +327,7 @@ def attachment_download(request, uuid):
     except FileNotFoundError as e:
         raise Http404 from e
     response = FileResponse(handle, content_type=attachment.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename=\"{attachment.file.name.rsplit('/', 1)[-1]}\""
+    response["Content-Disposition"] = f'attachment; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

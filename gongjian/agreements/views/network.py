@@ -82,7 +82,10 @@ class PairingArchiveView(ObjectArchiveView):
 # --- Alliances -------------------------------------------------------------
 class AllianceListView(CreatableListView):
     queryset = (
-        Alliance.objects.active().select_related("lead").annotate(member_count=Count("memberships", distinct=True)).order_by("-founded_on", "name")
+        Alliance.objects.active()
+        .select_related("lead")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("-founded_on", "name")
     )
     filterset_class = AllianceFilterSet
     template_name = "agreements/alliance_list.html"
@@ -161,8 +164,10 @@ class PracticeBaseArchiveView(ObjectArchiveView):
 
 # --- Honours ---------------------------------------------------------------
 class HonorListView(CreatableListView):
-    queryset = Honor.objects.active().select_related("issuer").prefetch_related(
-        Prefetch("recipients", queryset=HonorRecipient.objects.select_related("organization", "person"))
+    queryset = (
+        Honor.objects.active()
+        .select_related("issuer")
+        .prefetch_related(Prefetch("recipients", queryset=HonorRecipient.objects.select_related("organization", "person")))
     )
     filterset_class = HonorFilterSet
     template_name = "agreements/honor_list.html"
@@ -211,9 +216,10 @@ def honor_evidence(request, uuid):
     except FileNotFoundError as e:
         raise Http404 from e
     name = honor.evidence.name.rsplit("/", 1)[-1]
-    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(
+        name.rsplit(".", 1)[-1], "application/octet-stream"
+    )
     response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
