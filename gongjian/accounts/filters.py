@@ -11,11 +11,13 @@ ROLE_CHOICES = [("alliance", _("Alliance admin")), ("superuser", _("Superuser"))
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=ROLE_CHOICES, method="filter_role", empty_label=_("All roles"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=[("active", _("Active")), ("inactive", _("Deactivated"))], method="filter_status", empty_label=_("All")
+    )
 
     class Meta:
         model = User
-        fields = ["q", "role", "is_active"]
+        fields = ["q", "role", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,6 +25,9 @@ class UserFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_active=value == "active")
 
     def filter_role(self, queryset, name, value):
         if value == "alliance":

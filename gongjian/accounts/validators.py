@@ -2,6 +2,15 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+
+# Django 5.2 reworded MinimumLengthValidator's error, and its own zh_Hans catalogue
+# still holds the old wording. Marking the new one here puts it in our catalogue.
+MIN_LENGTH_MESSAGE = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    8,
+)
 
 
 class CharacterClassValidator:

@@ -222,3 +222,13 @@ def test_it_records_the_password_nowhere(client_for, admins):
     assert User.objects.filter(username="lisi").exists()
     assert not any(NEW in r.canonical().decode() for r in Record.objects.all())
     assert PASSWORD
+
+
+def test_it_filters_users_by_status(client_for, admins, ordinary):
+    ordinary.is_active = False
+    ordinary.save()
+    client = client_for(admins.system)
+    inactive = client.get(url("user_list"), {"status": "inactive"}).context["object_list"]
+    assert [u.username for u in inactive] == ["zhangwei"]
+    active = {u.username for u in client.get(url("user_list"), {"status": "active"}).context["object_list"]}
+    assert "zhangwei" not in active and "sysadmin" in active
