@@ -116,3 +116,9 @@ def test_it_redirects_to_a_safe_next_only(client, member):
 
 def test_it_ships_no_accounts(db):
     assert not User.objects.exists()
+
+
+def test_it_records_no_account_change_for_a_login(client, member):
+    post_login(client, "zhangwei", PASSWORD)
+    actions = set(Record.objects.filter(object_type="accounts.user").values_list("action", flat=True))
+    assert actions == {Action.CREATE, Action.LOGIN}
