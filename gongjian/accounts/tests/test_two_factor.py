@@ -225,3 +225,47 @@ def test_it_lets_the_system_admin_reset_a_lost_second_factor(client_for, admins,
     client = Client()
     response = log_in(client, "alliance")
     assert client.get(response.url).url.startswith(SETUP)
+
+
+def test_it_slows_down_guessing_of_codes(client, db, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 1
+    user = make_user("alliance", is_alliance_admin=True)
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    log_in(client, "alliance")
+    wrong = f"{(int(totp_code(device)) + 1) % 1000000:06d}"
+    client.post(VERIFY, {"token": wrong})
+    # Right after a wrong guess even the right code waits out the back-off.
+    assert client.post(VERIFY, {"token": totp_code(device)}).status_code == 200
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1
+
+
+def test_it_issues_the_configured_number_of_recovery_codes(db, settings):
+    settings.RECOVERY_CODE_COUNT = 4
+    user = make_user("alliance", is_alliance_admin=True)
+    codes = two_factor.new_recovery_codes(user)
+    assert len(codes) == 4
+    assert all(len(code) == 9 and code[4] == "-" for code in codes)
+    assert two_factor.new_recovery_codes(user) != codes
+    assert two_factor.recovery_codes_left(user) == 4
+
+
+def test_it_gives_a_manual_key_that_matches_the_device(db):
+    from base64 import b32decode
+
+    user = make_user("alliance", is_alliance_admin=True)
+    device = two_factor.pending_device(user)
+    assert two_factor.pending_device(user) == device
+    key = two_factor.manual_key(device)
+    assert b32decode(key.replace(" ", "")) == device.bin_key
+    assert all(len(group) == 4 for group in key.split())
+
+
+def test_it_rejects_codes_of_the_wrong_shape_before_checking_them(client, db):
+    user = make_user("alliance", is_alliance_admin=True)
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    log_in(client, "alliance")
+    for token in ("12345", "abc!def", "", "x" * 17):
+        response = client.post(VERIFY, {"token": token})
+        assert response.status_code == 200 and response.context["form"].errors["token"]
+    assert not Record.objects.filter(action=Action.TWO_FACTOR).exists()

@@ -132,3 +132,29 @@ def test_it_shows_the_audit_menu_to_audit_readers_only(client_for, world, admins
     assert LIST in admin_menu(admins.superuser)
     assert LIST not in admin_menu(admins.system)
     assert LIST not in admin_menu(world.alliance_admin)
+
+
+def test_it_serves_one_record_with_its_masked_diff_and_chain_link_in_the_api(api_for, admins, db):
+    person = Person.objects.create(name="张伟", phone="13812348000")
+    entry = Record.objects.filter(object_type="orgs.person", object_id=str(person.pk)).latest("pk")
+    data = api_for(admins.audit).get(f"{API}{entry.pk}/").json()
+    assert data["changes"]["phone"] == ["", "138****8000"]
+    assert data["mac"] == entry.mac and data["prev_mac"] == entry.prev_mac
+    assert data["action_display"] == "新建"
+    assert "13812348000" not in str(data)
+
+
+def test_it_answers_404_for_a_missing_record(client_for, admins, db):
+    assert client_for(admins.audit).get(reverse("audit:record_detail", args=[999999])).status_code == 404
+
+
+def test_it_shows_event_details_that_are_not_diffs(client_for, admins, db):
+    entry = record(Action.TWO_FACTOR, changes={"event": "enrolment"}, actor_name="alliance")
+    page = client_for(admins.audit).get(detail(entry))
+    assert ("event", "enrolment", None, False) in page.context["changes"]
+
+
+def test_it_ignores_invalid_filters_instead_of_failing(client_for, admins, entries):
+    page = client_for(admins.audit).get(LIST, {"since": "not-a-date", "action": "nonsense"})
+    assert page.status_code == 200
+    assert page.context["filterset"].errors
