@@ -30,7 +30,11 @@ class ActivityFilterSet(django_filters.FilterSet):
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     series = django_filters.ModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid")
-    organization = UUIDModelChoiceFilter(label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving")
+    # By UUID (links and the API); a hidden field, because a <select> of every organization is slow and unusable.
+    organization = UUIDModelChoiceFilter(
+        label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving", widget=forms.HiddenInput
+    )
+    org_name = django_filters.CharFilter(label=_("Organization"), method="involving_name")
     when = django_filters.ChoiceFilter(
         label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
     )
@@ -43,7 +47,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "track", "kind", "series", "organization", "when", "starts_after", "starts_before"]
+        fields = ["q", "track", "kind", "series", "organization", "org_name", "when", "starts_after", "starts_before"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +63,12 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     def involving(self, queryset, name, value):
         return queryset.for_organization(value) if value else queryset
+
+    def involving_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.for_organization(Organization.objects.filter(models.Q(name__icontains=value) | models.Q(short_name__icontains=value)))
 
     def by_time(self, queryset, name, value):
         now = timezone.now()

@@ -112,11 +112,12 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
         return self.filter(ends_at__lt=now or timezone.now())
 
     def for_organization(self, organization):
-        """Hosted, co-hosted or invited: the activities an organization takes part in by design."""
+        """Hosted, co-hosted or invited: the activities an organization (or a QuerySet of them) takes part in by design."""
+        orgs = organization if isinstance(organization, models.QuerySet) else [organization]
         return self.filter(
-            models.Q(host=organization)
-            | models.Q(pk__in=Activity.co_hosts.through.objects.filter(organization=organization).values("activity_id"))
-            | models.Q(pk__in=Activity.invited_orgs.through.objects.filter(organization=organization).values("activity_id"))
+            models.Q(host__in=orgs)
+            | models.Q(pk__in=Activity.co_hosts.through.objects.filter(organization__in=orgs).values("activity_id"))
+            | models.Q(pk__in=Activity.invited_orgs.through.objects.filter(organization__in=orgs).values("activity_id"))
         )
 
     def for_person(self, person):

@@ -330,3 +330,11 @@ class TestSeries:
         assert Series.objects.filter(name="系列宣讲", organization=world.own_org).exists()
         client.post(reverse("activities:series_add"), {"name": "别人的系列", "track": "study", "organization": world.foreign_org.pk})
         assert not Series.objects.filter(name="别人的系列").exists()
+
+
+def test_it_filters_by_organization_name(world, client_for):
+    hosted = make_activity(world.own_branch, title="支部主办的活动")
+    invited = make_activity(world.own_org, title="邀请支部的活动", invited_orgs=[world.own_branch])
+    other = make_activity(world.own_org, title="学院自己的活动")
+    body = client_for(world.org_admin).get(reverse("activities:list"), {"org_name": "工业设计"}).content.decode()
+    assert hosted.title in body and invited.title in body and other.title not in body
