@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GROUPS = (
-    ("orgs", _("Organizations")),
-    ("study", _("Joint study")),
-    ("build", _("Joint building")),
-    ("create", _("Joint projects")),
-    ("insights", _("Insights")),
-    ("admin", _("Administration")),
+    ("orgs", pgettext_lazy("menu", "Organizations")),
+    ("study", pgettext_lazy("menu", "Joint study")),
+    ("build", pgettext_lazy("menu", "Joint building")),
+    ("create", pgettext_lazy("menu", "Joint projects")),
+    ("insights", pgettext_lazy("menu", "Insights")),
+    ("admin", pgettext_lazy("menu", "Administration")),
 )
 
 
