@@ -295,3 +295,70 @@ def test_it_keeps_pages_naming_people_out_of_caches(world, project, client_for):
         reverse("projects:task_detail", kwargs={"uuid": task.uuid}),
     ):
         assert client.get(url)["Cache-Control"] == "no-store", url
+
+
+def test_it_adds_a_photo_outcome_through_the_form(world, project, client_for, png):
+    client = client_for(world.org_admin)
+    response = client.post(
+        reverse("projects:outcome_create", kwargs={"project": project.uuid}),
+        {"kind": "photo", "title": "改造前后对比", "text": "", "file": png},
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get(title="改造前后对比")
+    assert outcome.content_type == "image/png"
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert reverse("projects:outcome_file", kwargs={"uuid": outcome.uuid}) in page
+
+
+def test_it_shows_a_refused_upload_on_the_form(world, project, client_for, fake_png):
+    response = client_for(world.org_admin).post(
+        reverse("projects:outcome_create", kwargs={"project": project.uuid}), {"kind": "photo", "title": "伪装", "file": fake_png}
+    )
+    assert response.status_code == 200 and "file" in response.context["form"].errors
+    assert not Outcome.objects.exists()
+
+
+def test_it_lets_the_team_take_a_returned_task_up_again_on_the_board(world, project, client_for):
+    task = TaskFactory(project=project)
+    task.claim(world.member, team_org=world.own_branch)
+    task.submit(world.member, "第一版")
+    task.return_(world.org_admin, "请补充")
+    board = client_for(world.member).get(reverse("projects:board", kwargs={"uuid": project.uuid})).content.decode()
+    assert 'data-action="reclaim"' in board and 'data-action="submit"' in board
+    post_action(client_for(world.member), task, "claim")
+    assert Task.objects.get(pk=task.pk).status == "claimed"
+
+
+def test_it_releases_a_task_from_the_board(world, project, client_for):
+    task = TaskFactory(project=project)
+    task.claim(world.member, team_org=world.own_branch)
+    response = post_action(client_for(world.member), task, "release")
+    assert 'data-column="open"' in response.content.decode()
+    assert Task.objects.get(pk=task.pk).status == "open"
+
+
+def test_it_records_a_bulk_creation_in_the_audit_trail(world, project, client_for):
+    from gongjian.audit.models import Record
+
+    client = client_for(world.org_admin)
+    url = reverse("projects:task_import", kwargs={"uuid": project.uuid})
+    token = client.post(url, {"text": "甲\n乙"}).context["token"]
+    client.post(url, {"token": token})
+    entry = Record.objects.filter(action="import").latest("pk")
+    assert entry.changes["tasks"][0] == 2 and entry.actor == world.org_admin
+
+
+def test_it_answers_404_for_an_unknown_project_verb(world, project, client_for):
+    response = client_for(world.org_admin).post(reverse("projects:transition", kwargs={"uuid": project.uuid, "verb": "explode"}))
+    assert response.status_code == 404
+
+
+def test_it_exports_the_progress_column(world, project, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    TaskFactory(project=project)
+    response = client_for(world.org_admin).get(reverse("projects:list"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[1][0] == "采样亭改造" and rows[1][-1] == 0 and rows[1][4] == "广富林街道党工委"
