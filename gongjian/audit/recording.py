@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from gongjian.lib.crypto import mask
 from gongjian.lib.middleware import client_ip, current_request
@@ -17,6 +18,11 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, FieldFile):
+        # A file is recorded by its stored name; its bytes belong in backups, not the trail.
+        return value.name or ""
+    if isinstance(value, (bytes, memoryview)):
+        return f"<{len(value)} bytes>"
     return value
 
 
