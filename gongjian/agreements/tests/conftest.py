@@ -70,8 +70,3 @@ def private_media(tmp_path):
     with override_settings(MEDIA_ROOT=tmp_path / "media", PRIVATE_MEDIA_ROOT=tmp_path / "private"):
         yield tmp_path
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The shared world hashes four passwords; Argon2 makes that the slowest part of every test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -64,8 +64,3 @@ def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # The world's users need passwords, not Argon2's deliberate slowness.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
