@@ -32,10 +32,11 @@ class ListingForm(ScopedModelForm):
                 self.fields[name].widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
         if "region" in self.fields:
             self.fields["region"].queryset = self.fields["region"].queryset.order_by("path")
-        if not self.instance.pk:
+        if not self.instance.pk and not self.initial.get("organization"):
+            # model_to_dict put organization=None in initial; one choice is the obvious one.
             orgs = list(self.fields["organization"].queryset[:2])
             if len(orgs) == 1:
-                self.initial.setdefault("organization", orgs[0].pk)
+                self.initial["organization"] = orgs[0].pk
 
 
 class NeedForm(ListingForm):

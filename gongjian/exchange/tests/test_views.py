@@ -317,3 +317,10 @@ def test_it_puts_the_five_entries_in_the_create_menu(world):
     urls = [url for _name, url in create]
     for name in ("need_list", "resource_list", "hall", "claim_list", "release_list"):
         assert reverse(f"exchange:{name}") in urls
+
+
+def test_it_preselects_the_only_organization_a_user_may_post_for(world, client_for):
+    form = client_for(world.outsider).get(reverse("exchange:need_create")).context["form"]
+    assert form["organization"].value() == world.foreign_org.pk
+    form = client_for(world.org_admin).get(reverse("exchange:need_create")).context["form"]
+    assert form["organization"].value() is None  # the college and its branch: the user chooses
