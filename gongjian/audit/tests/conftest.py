@@ -14,9 +14,3 @@ def admins(db):
         superuser = make_user("root", is_superuser=True, is_staff=True)
 
     return Admins
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Argon2 costs ~0.5 s a hash on a busy 2-core machine; the hashing test restores it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
