@@ -37,3 +37,17 @@ def api_for(db):
     from gongjian.lib.testing import api_client_for
 
     return api_client_for
+
+
+@pytest.fixture
+def admins(db):
+    """The three separated administrators (三员分立), plus a break-glass superuser."""
+    from gongjian.lib.testing import make_user
+
+    class Admins:
+        system = make_user("sysadmin", admin_role="system")
+        security = make_user("secadmin", admin_role="security")
+        audit = make_user("auditor", admin_role="audit")
+        superuser = make_user("root", is_superuser=True, is_staff=True)
+
+    return Admins

@@ -228,6 +228,9 @@ AXES_CLIENT_IP_CALLABLE = "gongjian.lib.middleware.axes_client_ip"
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 AXES_VERBOSE = False
 
+# Audit records younger than this are never purged; the floor of 190 days is enforced in code.
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "365")
+
 OTP_TOTP_ISSUER = "Gongjian"
 RECOVERY_CODE_COUNT = 10
 

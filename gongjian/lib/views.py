@@ -117,10 +117,10 @@ class ObjectEditView(LoginRequiredMixin, View):
     def get_form(self, request, obj, data=None, files=None):
         return self.form_class(data=data, files=files, instance=obj, user=request.user)
 
-    def render_form(self, request, obj, form, status=200):
+    def render_form(self, request, obj, form):
         context = {"object": obj if obj.pk else None, "form": form, "model_name": self.model._meta.verbose_name}
         template = "generic/partials/form.html" if getattr(request, "htmx", False) else self.template_name
-        return render(request, template, context, status=status)
+        return render(request, template, context)
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object(request, **kwargs)
@@ -143,7 +143,8 @@ class ObjectEditView(LoginRequiredMixin, View):
 
                     return HttpResponseClientRedirect(url)
                 return HttpResponseRedirect(url)
-        return self.render_form(request, obj, form, status=422 if getattr(request, "htmx", False) else 200)
+        # htmx 2 does not swap 4xx bodies, so the form with its errors comes back as 200.
+        return self.render_form(request, obj, form)
 
 
 class ObjectArchiveView(LoginRequiredMixin, View):
