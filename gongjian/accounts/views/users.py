@@ -96,7 +96,7 @@ class UserEditBase(ObjectEditView):
         if not request.user.may_manage_accounts:
             raise PermissionDenied
 
-    def render_form(self, request, obj, form, status=200):
+    def render_form(self, request, obj, form):
         title = _("Edit %(name)s") % {"name": obj} if obj.pk else _("New user")
         return form_page(request, form, title, obj if obj.pk else None)
 
