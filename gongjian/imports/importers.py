@@ -209,7 +209,7 @@ class OrganizationImporter(Importer):
         self.words = {"name": _("name under the same parent"), "code": self.label_of("credit_code"), "pk": _("organization")}
         names, codes, parent_texts = set(), set(), set()
         for row in rows:
-            if row.errors:
+            if not row.planable:
                 continue
             names.add(row.data["name"])
             if row.data.get("credit_code"):
@@ -238,7 +238,7 @@ class OrganizationImporter(Importer):
         self.db_names = OrgNames(parent_texts, organizations=list(self.orgs.values()))
         self.rows_by_name = defaultdict(list)
         for row in rows:
-            if not row.errors:
+            if row.planable:
                 self.rows_by_name[row.data["name"]].append(row)
         self.regions = RegionPaths() if "region" in self.present else None
         self.tags_by_name = dict(CapabilityTag.objects.values_list("name", "pk")) if "tags" in self.present else {}
@@ -518,7 +518,7 @@ class PersonImporter(Importer):
     order = 20
     result_url_name = "orgs:person_list"
     columns = (
-        Column("name", pgettext_lazy("import column", "Name"), required=True, example="王芳"),
+        Column("name", pgettext_lazy("import column, a person's", "Name"), required=True, example="王芳"),
         Column("gender", pgettext_lazy("import column", "Gender"), parse=GENDER, example=GENDER.display()[1],
                help=pgettext_lazy("import help", "One of: %(choices)s.")),
         Column("phone", pgettext_lazy("import column", "Mobile phone"), parse=phone, example="13900139000",
@@ -543,7 +543,7 @@ class PersonImporter(Importer):
     )
 
     def prepare(self, rows):
-        valid = [row for row in rows if not row.errors]
+        valid = [row for row in rows if row.planable]
         self.org_names = OrgNames({row.data.get("organization", "") for row in valid})
         hashes = {phone_key(row.data["phone"]) for row in valid if row.data.get("phone")}
         self.by_hash = {}
@@ -662,7 +662,7 @@ class MembershipImporter(Importer):
     )
 
     def prepare(self, rows):
-        valid = [row for row in rows if not row.errors]
+        valid = [row for row in rows if row.planable]
         self.org_names = OrgNames({row.data["organization"] for row in valid})
         hashes = {phone_key(row.data["phone"]) for row in valid if row.data.get("phone")}
         self.people = {}

@@ -243,6 +243,10 @@ class Row:
     number: int
     data: dict
     errors: list[str] = field(default_factory=list)
+    # Cells that could not be parsed; the rest of the row is still checked, so one pass shows every error.
+    bad_keys: set = field(default_factory=set)
+    # False when a required cell is missing or bad: without it the row cannot be matched or checked further.
+    planable: bool = True
     instance: Any = None
     action: str = ""
     changes: dict = field(default_factory=dict)
@@ -346,11 +350,14 @@ class Importer:
                 continue
             if column.required and _blank(value):
                 row.errors.append(self.message(column.label, _("This column is required.")))
+                row.planable = False
                 continue
             try:
                 parsed = column.parse(value)
             except ValidationError as e:
                 row.errors.extend(self.message(column.label, message) for message in e.messages)
+                row.bad_keys.add(column.key)
+                row.planable = row.planable and not column.required
                 continue
             if parsed is not KEEP:
                 row.data[column.key] = parsed
@@ -372,7 +379,7 @@ class Importer:
         seen: dict = {}
         total = len(rows)
         for index, row in enumerate(rows, start=1):
-            if not row.errors:
+            if row.planable:
                 self.plan_row(row, seen)
             if progress is not None and (index % 250 == 0 or index == total):
                 progress(index, total)
@@ -398,20 +405,21 @@ class Importer:
         except ValidationError as e:
             errors = e.update_error_dict(errors)
         # Fields the sheet cannot set (ids, timestamps, computed keys) need no validation per row.
-        exclude = self._not_editable | set(self.clean_exclude) | {name for name in errors if name != NON_FIELD_ERRORS}
+        exclude = self._not_editable | set(self.clean_exclude) | row.bad_keys | {name for name in errors if name != NON_FIELD_ERRORS}
         try:
             self.validate(row, instance, exclude)
         except ValidationError as e:
             errors = e.update_error_dict(errors)
-        if not errors:
-            for what, key in self.identities(row, instance):
-                first = seen.setdefault(key, row.number)
-                if first != row.number:
-                    errors.setdefault(NON_FIELD_ERRORS, []).append(
-                        ValidationError(_("Same %(what)s as row %(row)s.") % {"what": what, "row": first})
-                    )
+        # The match succeeded, so the row's keys are known even when other cells are wrong.
+        for what, key in self.identities(row, instance):
+            first = seen.setdefault(key, row.number)
+            if first != row.number:
+                errors.setdefault(NON_FIELD_ERRORS, []).append(
+                    ValidationError(_("Same %(what)s as row %(row)s.") % {"what": what, "row": first})
+                )
         if errors:
             row.errors.extend(self.messages(ValidationError(errors)))
+        if row.errors:
             return
         row.instance = instance
         if before is None:

@@ -44,3 +44,9 @@ def org_sheet():
         return io.BytesIO(xlsx_bytes(headers, rows))
 
     return _sheet
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded sheets land in a throwaway folder, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
