@@ -2,11 +2,10 @@
 
 A change to a need or resource, including status moves (which write an event row) and claims that
 use up a resource's capacity, schedules a refresh of its index after the transaction commits. The
-handlers run no queries: changes are collected per thread and enqueued once at commit.
+handlers run no queries: changes are collected per transaction and enqueued once at commit.
 """
 
 import logging
-import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -15,28 +14,43 @@ from django.dispatch import receiver
 from .models import ClaimEvent, Need, NeedEvent, Resource, ResourceEvent
 
 logger = logging.getLogger(__name__)
-_pending = threading.local()
+
+
+class _Batch:
+    """Rows to refresh once the transaction they changed in commits; dropped with it if it rolls back."""
+
+    def __init__(self):
+        self.rows: dict[str, tuple[set, set]] = {}
+        self.done = False
+
+    def add(self, kind, pks, orgs):
+        rows = self.rows.setdefault(kind, (set(), set()))
+        rows[0].update(pk for pk in pks if pk)
+        rows[1].update(pk for pk in orgs if pk)
+
+    def __call__(self):
+        from .tasks import refresh_match_index
+
+        self.done = True
+        for kind, (pks, orgs) in sorted(self.rows.items()):
+            if pks or orgs:
+                refresh_match_index.enqueue(kind, sorted(pks), sorted(orgs))
 
 
 def schedule_refresh(kind: str, pks=(), orgs=()):
     """Refresh the index of kind ("resources" or "needs") for these rows once the current transaction commits."""
-    if not hasattr(_pending, "rows"):
-        _pending.rows = {}
-    rows = _pending.rows.setdefault(kind, (set(), set()))
-    rows[0].update(pk for pk in pks if pk)
-    rows[1].update(pk for pk in orgs if pk)
-    # One callback per change; the first to run enqueues everything collected and the rest find nothing.
-    # Rows collected in a transaction that rolled back are refreshed with the next commit: harmless.
-    transaction.on_commit(_enqueue, robust=True)
-
-
-def _enqueue():
-    from .tasks import refresh_match_index
-
-    rows, _pending.rows = getattr(_pending, "rows", {}), {}
-    for kind, (pks, orgs) in rows.items():
-        if pks or orgs:
-            refresh_match_index.enqueue(kind, sorted(pks), sorted(orgs))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        batch = _Batch()
+        batch.add(kind, pks, orgs)
+        transaction.on_commit(batch, robust=True)  # runs at once in autocommit
+        return
+    # One batch per transaction: several saves of one need enqueue one refresh.
+    batch = next((entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _Batch) and not entry[1].done), None)
+    if batch is None:
+        batch = _Batch()
+        transaction.on_commit(batch, robust=True)
+    batch.add(kind, pks, orgs)
 
 
 @receiver(post_save, sender=Need)

@@ -250,6 +250,12 @@ def current_index(kind: str) -> MatchIndex:
         return slot.index
 
 
+def current_slot(kind: str) -> Slot | None:
+    """This process's index of kind as it stands, without comparing stamps (for inspection and tests)."""
+    with _lock:
+        return _load(kind, location())
+
+
 def forget():
     """Drop this process's indexes (tests, or after moving the index directory)."""
     with _lock:

@@ -89,7 +89,7 @@ def test_it_scores_spare_capacity_more_is_better_but_saturating():
     scores = capacity_score(np.array([0, 1, 2, 10, 100, 1000]))
     assert scores[0] == 0
     assert all(a < b for a, b in zip(scores, scores[1:], strict=False))
-    assert scores[-1] < 1.0 and scores[-1] - scores[-2] < 0.01
+    assert scores[-1] < 1.0 and scores[-1] - scores[-2] < 0.02 < scores[2] - scores[1]
 
 
 def test_it_scores_how_much_of_a_needs_scale_a_resource_covers():
@@ -154,12 +154,6 @@ def test_it_explains_nothing_that_did_not_count(english):
 def test_it_explains_capacity_for_needs_only_when_it_covers_the_scale(english):
     assert reasons(Probe([]), part(capacity=1.0), 0, "25 个采样亭", kind="needs") == ["Your spare capacity covers it (25 个采样亭)"]
     assert reasons(Probe([]), part(capacity=0.8), 0, "25 个采样亭", kind="needs") == []
-
-
-def test_it_explains_in_chinese_once_translated():
-    with translation.override("zh-hans"):
-        found = reasons(Probe([]), part(category=1.0, level=4, cooperation=1.0), 0, "")
-    assert len(found) == 3  # translated or not, the same three reasons
 
 
 # --------------------------------------------------------------------------- the engine on hand-built documents
