@@ -1,0 +1,428 @@
+"""Matching benchmark: index build time and memory, top-10 latency with all factors, against rank-bm25.
+
+    nice .venv/bin/python benchmarks/matching.py                      # 10k, 100k, 1,000,000 resources
+    nice .venv/bin/python benchmarks/matching.py --sizes 10000,100000 # quicker
+    nice .venv/bin/python benchmarks/matching.py --engines-1m         # also bm25s vs tantivy at 1M (slow)
+
+Corpus: synthetic resources made from the words of the evaluation set's resources (each document
+keeps ~75% of one real resource's words, adds six words drawn by corpus frequency and a place name),
+so document frequencies look like real lists: 社区 is in half the documents, 党员 in a third. Each
+document gets a category, a region in a 4-level tree (16 districts × 10 streets × 10 communities),
+a sector, a capacity (12% have none left) and an organization. Queries are the evaluation set's
+160 needs, each placed in a random community with random partners.
+
+Each size runs in its own processes: one builds the index on disk (build time, peak RSS of the
+build), a fresh one opens it as a web process would and answers queries (p50/p95 of the top 10 with
+all factors, RSS held once warm). rank-bm25 (BM25Okapi over the same tokens, same queries, fewer of
+them) is the baseline at 10k and 100k. The engine comparison times bm25s and tantivy on the same
+tokenised corpus: the reason matching uses tantivy. NDCG@10 comes from the evaluation set.
+The last line is the RESULT line.
+"""
+
+import argparse
+import gc
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
+
+EVAL_SET = ROOT / "tests" / "data" / "matching_eval.json"
+SEED = 20230630
+DISTRICTS, STREETS, COMMUNITIES = 16, 10, 10
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class PeakRSS:
+    """Samples this process's RSS every 20 ms: the peak of a phase, not of the whole process."""
+
+    def __init__(self):
+        self.peak = rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, rss_mb())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+class Corpus:
+    """Deterministic synthetic resources and need queries built from the evaluation set."""
+
+    def __init__(self, seed=SEED):
+        from gongjian.lib.text import cut
+
+        data = json.loads(EVAL_SET.read_text(encoding="utf-8"))
+        self.categories = {name: code for code, name in enumerate(data["categories"], start=1)}
+        words = [cut(r["title"] + "。" + r["description"]) for r in data["resources"]]
+        vocab = sorted({w for doc in words for w in doc})
+        index = {w: i for i, w in enumerate(vocab)}
+        self.n_words = len(vocab)
+        names = [f"{a}{b}" for a in "东西南北中新老金银玉华明光春秋" for b in "桥港泾塘湾浜苑园里坊"]
+        self.vocab = np.array(vocab + [n + s for n in names for s in ("居民区", "村", "小区", "社区")], dtype=object)
+        self.base = [np.array([index[w] for w in doc]) for doc in words]
+        self.base_category = np.array([self.categories[r["category"]] for r in data["resources"]])
+        counts = np.bincount(np.concatenate(self.base), minlength=self.n_words)
+        self.p = counts / counts.sum()
+        self.needs = data["needs"]
+        self.seed = seed
+
+    def chunks(self, n, size=50_000):
+        """(texts, fields) in chunks; fields are numpy columns for the non-text factors."""
+        rng = np.random.default_rng(self.seed)
+        for start in range(0, n, size):
+            m = min(size, n - start)
+            picks = rng.integers(len(self.base), size=m)
+            extras = rng.choice(self.n_words, size=(m, 6), p=self.p)
+            places = self.n_words + rng.integers(len(self.vocab) - self.n_words, size=m)
+            texts = []
+            for i in range(m):
+                words = self.base[picks[i]]
+                ids = np.concatenate([words[rng.random(len(words)) < 0.75], extras[i], places[i : i + 1]])
+                rng.shuffle(ids)
+                texts.append("".join(self.vocab[ids]))
+            district = rng.integers(DISTRICTS, size=m)
+            street = district * STREETS + rng.integers(STREETS, size=m)
+            community = street * COMMUNITIES + rng.integers(COMMUNITIES, size=m)
+            capacity = np.where(rng.random(m) < 0.12, 0, rng.integers(1, 50, size=m))
+            fields = {
+                "pk": np.arange(start + 1, start + m + 1),
+                "category": np.where(rng.random(m) < 0.85, self.base_category[picks], rng.integers(1, 11, size=m)),
+                "regions": np.stack([np.ones(m, int), 10 + district, 1000 + street, 100_000 + community], axis=1),
+                "sector": rng.integers(1, 6, size=m),
+                "capacity": capacity,
+                "org": rng.integers(1, max(2, n // 20), size=m),
+            }
+            yield texts, fields
+
+    def texts(self, n):
+        return [t for texts, _ in self.chunks(n) for t in texts]
+
+    def probes(self, n_docs, count, seed=1):
+        """Need queries: the evaluation needs' text, a random community, category and five random partners."""
+        from gongjian.exchange.matching.factors import Probe
+
+        rng = np.random.default_rng(seed)
+        probes = []
+        for i in range(count):
+            need = self.needs[i % len(self.needs)]
+            community = int(rng.integers(DISTRICTS * STREETS * COMMUNITIES))
+            street = community // COMMUNITIES
+            probes.append(
+                (
+                    need["title"],
+                    need["description"],
+                    Probe(
+                        terms=[],
+                        category=self.categories[need["category"]],
+                        regions=(1, 10 + street // STREETS, 1000 + street, 100_000 + community),
+                        sector=int(rng.integers(1, 6)),
+                        capacity=0,
+                        org=int(rng.integers(1, max(2, n_docs // 20))),
+                        partners=frozenset(int(x) for x in rng.integers(1, max(2, n_docs // 20), size=5)),
+                    ),
+                )
+            )
+        return probes
+
+
+# --------------------------------------------------------------------------- workers (each in its own process)
+
+
+def worker_build(n, path):
+    from gongjian.exchange.matching.engine import Doc, MatchIndex, document_terms
+
+    corpus = Corpus()
+    before = rss_mb()
+    tokenize_s = 0.0
+    started = time.perf_counter()
+    with PeakRSS() as peak:
+        index = MatchIndex(Path(path), create=True)
+
+        def docs():
+            nonlocal tokenize_s
+            for texts, f in corpus.chunks(n):
+                t = time.perf_counter()
+                terms = [document_terms("", text) for text in texts]
+                tokenize_s += time.perf_counter() - t
+                for i, doc_terms in enumerate(terms):
+                    yield Doc(
+                        pk=int(f["pk"][i]),
+                        terms=doc_terms,
+                        category=int(f["category"][i]),
+                        regions=tuple(int(x) for x in f["regions"][i]),
+                        sector=int(f["sector"][i]),
+                        capacity=int(f["capacity"][i]),
+                        org=int(f["org"][i]),
+                        unit=int(f["org"][i]),
+                    )
+
+        index.write(docs(), heap=256_000_000, threads=1)
+    total = time.perf_counter() - started
+    disk = sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 2**20
+    # Generating the synthetic text is part of the loop; time it alone to leave it out of the build time.
+    t = time.perf_counter()
+    for _ in corpus.chunks(n):
+        pass
+    generate_s = time.perf_counter() - t
+    return {
+        "build_s": total - generate_s,
+        "tokenize_s": tokenize_s,
+        "generate_s": generate_s,
+        "build_peak_mb": peak.peak,
+        "build_peak_above_start_mb": peak.peak - before,
+        "disk_mb": disk,
+        "docs": index.num_docs,
+    }
+
+
+def worker_serve(n, path, queries):
+    """A web process: open the index from disk, answer need queries with all factors."""
+    from dataclasses import replace
+
+    from gongjian.exchange.matching.engine import MatchIndex, document_terms
+
+    corpus = Corpus()
+    probes = corpus.probes(n, queries)
+    gc.collect()
+    before = rss_mb()
+    index = MatchIndex(Path(path))
+    latencies = []
+    for round_ in range(2):  # the first round warms the page cache and the mapped files
+        for title, description, probe in probes:
+            t = time.perf_counter()
+            asked = replace(probe, terms=document_terms(title, description))
+            found = index.rank(asked, "resources", 10)
+            if round_:
+                latencies.append((time.perf_counter() - t) * 1000)
+            assert len(found) == 10
+    gc.collect()
+    return {
+        "p50_ms": float(np.percentile(latencies, 50)),
+        "p95_ms": float(np.percentile(latencies, 95)),
+        "queries": len(latencies),
+        "index_mb": rss_mb() - before,
+    }
+
+
+def worker_rank_bm25(n, queries):
+    from rank_bm25 import BM25Okapi
+
+    from gongjian.exchange.matching.engine import document_terms
+
+    corpus = Corpus()
+    tokens = [document_terms("", text) for text in corpus.texts(n)]
+    t = time.perf_counter()
+    bm25 = BM25Okapi(tokens)
+    build = time.perf_counter() - t
+    del tokens
+    latencies = []
+    for title, description, _probe in corpus.probes(n, queries):
+        t = time.perf_counter()
+        scores = bm25.get_scores(document_terms(title, description))
+        np.argpartition(-scores, 10)[:10]
+        latencies.append((time.perf_counter() - t) * 1000)
+    return {
+        "build_s": build,
+        "p50_ms": float(np.percentile(latencies, 50)),
+        "p95_ms": float(np.percentile(latencies, 95)),
+        "queries": queries,
+    }
+
+
+def worker_engine(engine, n, queries, path):
+    """Text retrieval alone (top 200 candidates), bm25s or tantivy, same tokens, same selected query terms."""
+    from gongjian.exchange.matching.engine import MAX_TERMS, Doc, MatchIndex, document_terms
+
+    corpus = Corpus()
+    tokens = [document_terms("", text) for text in corpus.texts(n)]
+    queries_terms = [document_terms(title, description) for title, description, _ in corpus.probes(n, queries)]
+    gc.collect()
+    before = rss_mb()
+    t = time.perf_counter()
+    with PeakRSS() as peak:
+        if engine == "bm25s":
+            import bm25s
+
+            model = bm25s.BM25(k1=1.2, b=0.75)
+            model.index(tokens, show_progress=False)
+            vocab = model.vocab_dict
+            doc_freq = np.diff(model.scores["indptr"])
+
+            def df(term):
+                return doc_freq[vocab[term]] if term in vocab else 0
+
+            def search(terms):
+                scores = model.get_scores(terms)
+                return np.argpartition(-scores, 200)[:200]
+        else:
+            import tantivy
+
+            index = MatchIndex(Path(path), create=True)
+            index.write((Doc(pk=i + 1, terms=t) for i, t in enumerate(tokens)), heap=256_000_000)
+            searcher = index.index.searcher()
+
+            def df(term):
+                return searcher.doc_freq("body", term)
+
+            def search(terms):
+                query = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, tantivy.Query.term_query(index.schema, "body", term)) for term in terms]
+                )
+                hits = searcher.search(query, 200, count=False).hits
+                return searcher.fast_field_values("pk", [a for _, a in hits])
+
+    build = time.perf_counter() - t
+    del tokens
+    gc.collect()
+    held = rss_mb() - before
+    result = {"build_s": build, "build_peak_above_start_mb": peak.peak - before, "held_mb": held}
+    for label, limit in (("all_terms", None), ("selected_terms", MAX_TERMS)):
+        latencies = []
+        for terms in queries_terms:
+            unique = [term for term in dict.fromkeys(terms) if df(term) > 0]
+            if limit:
+                unique = sorted(unique, key=df)[:limit]
+            t = time.perf_counter()
+            search(unique)
+            latencies.append((time.perf_counter() - t) * 1000)
+        result[label] = {"p50_ms": float(np.percentile(latencies[5:], 50)), "p95_ms": float(np.percentile(latencies[5:], 95))}
+    return result
+
+
+def worker(args):
+    if args.worker == "build":
+        out = worker_build(args.size, args.path)
+    elif args.worker == "serve":
+        out = worker_serve(args.size, args.path, args.queries)
+    elif args.worker == "rank_bm25":
+        out = worker_rank_bm25(args.size, args.queries)
+    else:
+        out = worker_engine(args.worker.split(":")[1], args.size, args.queries, args.path)
+    print("WORKER " + json.dumps(out))
+
+
+def spawn(*argv) -> dict:
+    done = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("WORKER ")]
+    if done.returncode or not lines:
+        raise SystemExit(f"worker {argv} failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(lines[-1][len("WORKER ") :])
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Matching benchmark")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=400, help="need queries per size for our engine")
+    parser.add_argument("--baseline-queries", type=int, default=30, help="queries for rank-bm25 (slow)")
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="largest size rank-bm25 runs at")
+    parser.add_argument("--engines-max", type=int, default=100_000, help="largest size of the bm25s/tantivy comparison")
+    parser.add_argument("--engines-1m", action="store_true", help="also compare bm25s and tantivy at 1,000,000 (minutes, GBs)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    engines_max = 1_000_000 if args.engines_1m else args.engines_max
+    scratch = Path(tempfile.mkdtemp(prefix="gj-match-bench-"))
+    print(f"# machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, scratch {scratch}")
+    results, baseline = {}, {}
+    try:
+        print("\n## Engine comparison: text retrieval only (top 200 candidates), same tokens and queries")
+        print(
+            f"{'size':>9} {'engine':8} {'build s':>8} {'build peak MB':>14} {'held MB':>8} {'p50 all terms':>14} {'p50 12 terms':>13} {'p95 12 terms':>13}"
+        )
+        for n in [s for s in sizes if s <= engines_max]:
+            for engine in ("bm25s", "tantivy"):
+                r = spawn("--worker", f"engine:{engine}", "--size", str(n), "--queries", "100", "--path", str(scratch / f"e{n}"))
+                shutil.rmtree(scratch / f"e{n}", ignore_errors=True)
+                print(
+                    f"{n:>9} {engine:8} {r['build_s']:8.1f} {r['build_peak_above_start_mb']:14.0f} {r['held_mb']:8.0f} "
+                    f"{r['all_terms']['p50_ms']:12.2f}ms {r['selected_terms']['p50_ms']:11.2f}ms {r['selected_terms']['p95_ms']:11.2f}ms",
+                    flush=True,
+                )
+
+        print("\n## Matching engine (tantivy + factors): build, memory, top-10 latency with all factors")
+        print(
+            f"{'size':>9} {'build s':>8} {'tokenize s':>10} {'build peak MB':>14} {'disk MB':>8} {'index MB':>9} {'p50 ms':>7} {'p95 ms':>7}"
+        )
+        for n in sizes:
+            path = scratch / f"idx{n}"
+            built = spawn("--worker", "build", "--size", str(n), "--path", str(path))
+            served = spawn("--worker", "serve", "--size", str(n), "--path", str(path), "--queries", str(args.queries))
+            shutil.rmtree(path, ignore_errors=True)
+            results[n] = {**built, **served}
+            print(
+                f"{n:>9} {built['build_s']:8.1f} {built['tokenize_s']:10.1f} {built['build_peak_mb']:14.0f} {built['disk_mb']:8.0f} "
+                f"{served['index_mb']:9.0f} {served['p50_ms']:7.2f} {served['p95_ms']:7.2f}",
+                flush=True,
+            )
+
+        print("\n## Baseline: rank-bm25 (BM25Okapi, every document scored in Python) on the same corpus and queries")
+        print(f"{'size':>9} {'build s':>8} {'p50 ms':>9} {'p95 ms':>9} {'ours p50':>9} {'speedup':>8}")
+        for n in [s for s in sizes if s <= args.baseline_max]:
+            r = spawn("--worker", "rank_bm25", "--size", str(n), "--queries", str(args.baseline_queries))
+            baseline[n] = r
+            speedup = r["p50_ms"] / results[n]["p50_ms"]
+            print(
+                f"{n:>9} {r['build_s']:8.1f} {r['p50_ms']:9.1f} {r['p95_ms']:9.1f} {results[n]['p50_ms']:9.2f} {speedup:7.0f}x", flush=True
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print("\n## Quality on tests/data/matching_eval.json (weights tuned on the tune half)")
+    from gongjian.exchange.matching import evaluation
+
+    quality = evaluation.report()
+    for name, row in quality.items():
+        print(f"{name:12s} NDCG@10={row['ndcg10']:.4f} recall@10={row['recall10']:.4f} ({row['needs']} needs)")
+
+    largest = max(sizes)
+    speed_at = 100_000 if 100_000 in baseline else (max(baseline) if baseline else None)
+    print(
+        f"RESULT p50_ms_1m={results[largest]['p50_ms']:.2f} p95_ms_1m={results[largest]['p95_ms']:.2f} "
+        f"speedup_100k={(baseline[speed_at]['p50_ms'] / results[speed_at]['p50_ms']) if speed_at else float('nan'):.0f} "
+        f"index_mb_1m={results[largest]['index_mb']:.0f} ndcg10_full={quality['full/all']['ndcg10']:.4f} ndcg10_bm25={quality['bm25/all']['ndcg10']:.4f}"
+        + ("" if largest == 1_000_000 else f" (largest size {largest})")
+    )
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
