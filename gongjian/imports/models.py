@@ -266,6 +266,7 @@ class ImportJob(TrackedModel):
                 self._finish(self.Status.FAILED, errors=[{"row": None, "messages": [_("The import failed; nothing was written.")]}])
                 audit_bulk.append([audit_bulk.entry(Action.IMPORT, self, changes={"kind": self.kind}, actor=self.created_by, ip=self.ip, outcome=Outcome.FAILURE)])
                 return
+        self.discard_file()
         self.refresh_from_db()
 
     def _finish(self, status, **fields):
@@ -275,6 +276,21 @@ class ImportJob(TrackedModel):
         self.status = status
         for key, value in fields.items():
             setattr(self, key, value)
+        if status == self.Status.INVALID:
+            self.discard_file()
+
+    def discard_file(self):
+        """Delete the uploaded sheet once it is no longer needed: it may hold personal data (PIPL).
+
+        The errors and counts stay on the job. The file goes only after the job's state is committed.
+        """
+        name = self.file.name
+        if not name:
+            return
+        storage = self.file.storage
+        ImportJob.objects.filter(pk=self.pk).update(file="")
+        self.file.name = ""
+        transaction.on_commit(lambda: storage.delete(name))
 
     # --- Running now or in the background ---
 

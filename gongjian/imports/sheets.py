@@ -375,7 +375,15 @@ class Importer:
         rows = [self.parse_row(columns, number, values) for number, values in raw_rows]
         self.present = {column.key for column in columns if column is not None}
         self._not_editable = {f.name for f in self.model._meta.concrete_fields if not f.editable and f.name not in self.present}
+        # prepare() sees the rows that will be planned without their cell errors, so an importer
+        # that loads references for rows "without errors" also loads them for those.
+        held = {}
+        for row in rows:
+            if row.planable and row.errors:
+                held[row.number], row.errors = row.errors, []
         self.prepare(rows)
+        for row in rows:
+            row.errors = held.pop(row.number, []) + row.errors
         seen: dict = {}
         total = len(rows)
         for index, row in enumerate(rows, start=1):

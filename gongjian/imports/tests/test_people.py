@@ -12,8 +12,8 @@ from gongjian.orgs.models import Membership, Person
 
 from .conftest import xlsx_bytes
 
-PEOPLE = ["姓名", "性别", "手机号", "电子邮箱", "职务荣誉", "宣讲专家", "宣讲主题", "所在组织"]
-MEMBERS = ["手机号", "所在组织", "角色", "职务", "加入日期"]
+PEOPLE = ["姓名", "性别", "手机号", "电子邮箱", "职务荣誉", "宣讲专家", "宣讲主题", "所属组织"]
+MEMBERS = ["手机号", "所属组织", "角色", "职务", "加入日期"]
 
 
 def sheet(headers, rows):
@@ -81,9 +81,9 @@ def test_it_reports_bad_people_rows_in_chinese(world):
     errors = errors_by_row(plan(PersonImporter, world.alliance_admin, PEOPLE, rows))
     assert errors[2].startswith("手机号：")
     assert errors[3].startswith("宣讲主题：")
-    assert errors[4] == "请填写手机号或所在组织，以便再次导入时能识别此人。"
+    assert errors[4] == "请填写手机号或所属组织，以便再次导入时能识别此人。"
     assert "性别：请填写以下之一：男、女。" in errors[5] and "宣讲专家：请填写“是”或“否”。" in errors[5] and "电子邮箱：" in errors[5]
-    assert errors[6] == "所在组织：找不到名为“不存在的组织”的组织。"
+    assert errors[6] == "所属组织：找不到名为“不存在的组织”的组织。"
     assert errors[7] == "与第 3 行的手机号重复。"
     assert Person.objects.filter(name__in=["甲", "乙", "丙", "丁", "戊", "己"]).count() == 0
 
@@ -99,7 +99,7 @@ def test_it_lets_an_org_admin_import_people_only_into_their_organizations(world)
     ]
     errors = errors_by_row(plan(PersonImporter, world.org_admin, PEOPLE, rows))
     assert sorted(errors) == [3, 4, 5]
-    assert errors[3] == "所在组织：请填写一个您管理的组织。"
+    assert errors[3] == "所属组织：请填写一个您管理的组织。"
     assert "不管理的组织" in errors[5]
 
 
@@ -152,4 +152,4 @@ def test_it_lets_an_org_admin_add_members_only_to_their_organizations(world):
     Person.objects.create(name="刘洋", phone="13900139030")
     rows = [["13900139030", "工业设计系教工党支部", "", "", ""], ["13900139030", "广富林街道党工委", "管理员", "", ""]]
     errors = errors_by_row(plan(MembershipImporter, world.org_admin, MEMBERS, rows))
-    assert errors == {3: "所在组织：您只能向自己管理的组织导入。"}
+    assert errors == {3: "所属组织：您只能向自己管理的组织导入。"}
