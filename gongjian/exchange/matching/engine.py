@@ -31,6 +31,8 @@ from .factors import DEFAULT_WEIGHTS, LEVELS, Candidates, Probe, Weights, combin
 
 INT_FIELDS = ("pk", "cat", "r1", "r2", "r3", "r4", "sector", "cap", "org", "unit")
 MAX_TERMS = 12
+MIN_TERMS = 3
+MAX_DF = 0.1
 TEXT_K = 200
 BUCKET_K = 50
 PARTNER_K = 50
@@ -125,15 +127,17 @@ class MatchIndex:
         return bool(self.index.searcher().search(query, 1, count=False).hits)
 
     # -- querying --------------------------------------------------------------
-    def select_terms(self, searcher, terms: Iterable[str], max_terms: int = MAX_TERMS) -> list[str]:
-        """The query's most selective terms that occur in the index at all."""
+    def select_terms(self, searcher, terms: Iterable[str], max_terms: int = MAX_TERMS, max_df: float = MAX_DF) -> list[str]:
+        """The query's most selective terms that occur in the index, leaving out those in more than max_df of it."""
         seen = {}
         for term in terms:
             if term not in seen:
                 seen[term] = searcher.doc_freq("body", term)
-        present = [term for term, df in seen.items() if df > 0]
-        present.sort(key=lambda term: seen[term])
-        return present[:max_terms]
+        present = sorted((term for term, df in seen.items() if df > 0), key=lambda term: seen[term])
+        limit = max_df * searcher.num_docs
+        selective = [term for term in present if seen[term] <= limit]
+        # A query made only of common words still needs a few of them.
+        return (selective if len(selective) >= MIN_TERMS else present[:MIN_TERMS])[:max_terms]
 
     def _text_query(self, terms, exclude_org: int, *must) -> tantivy.Query:
         clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "body", term)) for term in terms]
@@ -143,9 +147,11 @@ class MatchIndex:
             clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "org", exclude_org)))
         return tantivy.Query.boolean_query(clauses)
 
-    def candidates(self, probe: Probe, text_k: int = TEXT_K, max_terms: int = MAX_TERMS) -> tuple[Candidates, list[str]]:
+    def candidates(
+        self, probe: Probe, text_k: int = TEXT_K, max_terms: int = MAX_TERMS, max_df: float = MAX_DF
+    ) -> tuple[Candidates, list[str]]:
         searcher = self.index.searcher()
-        terms = self.select_terms(searcher, probe.terms, max_terms)
+        terms = self.select_terms(searcher, probe.terms, max_terms, max_df)
         found: dict[tuple[int, int], tuple[float, object]] = {}
 
         def collect(query, k):
@@ -160,11 +166,12 @@ class MatchIndex:
             nearby = tantivy.Query.term_query(self.schema, bucket[0], bucket[1])
             collect(self._text_query(terms, probe.org, same_category, nearby), BUCKET_K)
         if probe.partners:
-            partners = sorted(probe.partners)
+            # One term query per partner: 10× faster here than a TermSetQuery, which scans the field.
             worked_with = tantivy.Query.boolean_query(
                 [
-                    (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "org", partners)),
-                    (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "unit", partners)),
+                    (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, partner))
+                    for partner in sorted(probe.partners)
+                    for field in ("org", "unit")
                 ]
             )
             collect(self._text_query(terms, probe.org, worked_with), PARTNER_K)
@@ -191,10 +198,17 @@ class MatchIndex:
         )
 
     def rank(
-        self, probe: Probe, kind: str, limit: int = 10, weights: Weights = DEFAULT_WEIGHTS, text_k: int = TEXT_K, max_terms: int = MAX_TERMS
+        self,
+        probe: Probe,
+        kind: str,
+        limit: int = 10,
+        weights: Weights = DEFAULT_WEIGHTS,
+        text_k: int = TEXT_K,
+        max_terms: int = MAX_TERMS,
+        max_df: float = MAX_DF,
     ) -> list[Ranked]:
         """The best ``limit`` documents for ``probe`` by the combined score; kind is what this index holds."""
-        cands, _terms = self.candidates(probe, text_k, max_terms)
+        cands, _terms = self.candidates(probe, text_k, max_terms, max_df)
         if not len(cands):
             return []
         parts = factors(probe, cands, kind)

@@ -116,7 +116,7 @@ def run(es: EvalSet, weights: Weights = DEFAULT_WEIGHTS, need_ids=None, **option
 def bm25_alone(es: EvalSet, need_ids=None) -> dict[str, float]:
     """Plain BM25 over every term of the need: no term selection, no structural candidates, no factors."""
     bare = {nid: replace(p, category=0, regions=(0, 0, 0, 0), partners=frozenset()) for nid, p in es.probes.items()}
-    return run(EvalSet(es.index, bare, es.judgements, es.split), BM25_ONLY, need_ids, max_terms=10_000, text_k=1000)
+    return run(EvalSet(es.index, bare, es.judgements, es.split), BM25_ONLY, need_ids, max_terms=10_000, max_df=1.0, text_k=1000)
 
 
 def report(es: EvalSet | None = None, weights: Weights = DEFAULT_WEIGHTS) -> dict[str, dict[str, float]]:
@@ -130,8 +130,8 @@ def report(es: EvalSet | None = None, weights: Weights = DEFAULT_WEIGHTS) -> dic
 
 
 GRID = {
-    "category": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],
-    "region": [0.0, 0.2, 0.4, 0.6, 0.8],
+    "category": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
+    "region": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
     "sector": [0.0, 0.05, 0.1, 0.2],
     "capacity": [0.0, 0.25, 0.5, 0.75],
     "cooperation": [0.0, 0.05, 0.1, 0.2],

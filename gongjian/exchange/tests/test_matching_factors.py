@@ -236,6 +236,18 @@ def test_it_queries_with_the_most_selective_terms(index):
     assert index.select_terms(searcher, ["社区", "采样亭", "设计"], max_terms=5)[0] == "采样亭"
 
 
+def test_it_leaves_out_terms_most_documents_contain(index):
+    rare = [doc(20, "采样亭改造"), doc(21, "采样亭"), doc(22, "改造设计"), doc(23, "党群服务站设计")]
+    index.write([doc(pk, "社区服务") for pk in range(1, 19)] + rare)
+    searcher = index.index.searcher()
+    # 社区 is in 18 of 22 documents: it would make the query visit most of the index for little gain.
+    query = ["社区", "采样亭", "改造", "设计", "党群服务站"]
+    assert "社区" in index.select_terms(searcher, query, max_df=1.0)
+    assert index.select_terms(searcher, query, max_df=0.2) == ["党群服务站", "采样亭", "改造", "设计"]
+    # With fewer than three selective terms left, the query keeps its rarest ones anyway.
+    assert index.select_terms(searcher, ["社区", "采样亭"], max_df=0.2) == ["采样亭", "社区"]
+
+
 def test_it_updates_and_deletes_documents(index):
     index.write([doc(1, "采样亭改造设计"), doc(2, "采样亭")])
     index.write([doc(1, "老年助餐")], delete=[1, 2])
