@@ -29,7 +29,8 @@ class ActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
-    series = django_filters.ModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid")
+    # By UUID from a series page or the API; hidden on the list page (see organization).
+    series = UUIDModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid", widget=forms.HiddenInput)
     # By UUID (links and the API); a hidden field, because a <select> of every organization is slow and unusable.
     organization = UUIDModelChoiceFilter(
         label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving", widget=forms.HiddenInput

@@ -338,3 +338,17 @@ def test_it_filters_by_organization_name(world, client_for):
     other = make_activity(world.own_org, title="学院自己的活动")
     body = client_for(world.org_admin).get(reverse("activities:list"), {"org_name": "工业设计"}).content.decode()
     assert hosted.title in body and invited.title in body and other.title not in body
+
+
+def test_it_pages_without_counting_and_counts_on_request(world, client_for):
+    for n in range(23):
+        make_activity(world.own_org, title=f"分页活动{n:02d}")
+    make_activity(world.foreign_org, title="看不到的活动")
+    client = client_for(world.member)
+    first = client.get(reverse("activities:list"))
+    assert len(first.context["object_list"]) == 20 and first.context["page_obj"].has_next()
+    second = client.get(reverse("activities:list"), {"page": 2})
+    assert len(second.context["object_list"]) == 3 and not second.context["page_obj"].has_next()
+    assert second.context["page_obj"].has_previous()
+    assert "23" in client.get(reverse("activities:list"), {"count": "1"}).content.decode()
+    assert "1" in client.get(reverse("activities:list"), {"count": "1", "q": "分页活动07"}).content.decode()

@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
-from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
+from gongjian.lib.views import PAGE_SIZES, ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 from gongjian.orgs.models import Organization, Person
 
 from .. import ical
@@ -26,6 +27,9 @@ from ..filters import ActivityFilterSet, SeriesFilterSet
 from ..forms import ActivityForm, CancelActivityForm, MinutesForm, PhotoForm, SeriesForm
 from ..models import Activity, ActivityPhoto, Registration, Series
 
+# The timeline page shows the latest entries; the organization's activity list has them all.
+TIMELINE_PAGE = 100
+
 TRACK_TITLES = {
     None: gettext_lazy("Activities"),
     Track.STUDY: gettext_lazy("Joint study activities"),
@@ -34,13 +38,57 @@ TRACK_TITLES = {
 }
 
 
+LIST_FIELDS = (
+    "uuid", "title", "kind", "track", "series_id", "host_id", "starts_at", "ends_at", "venue", "online_url", "capacity", "cancelled_at", "archived_at",
+)  # fmt: skip
+
+
 def list_queryset(user):
     """What every activity list shows: visible, not archived, with places taken and the user's own status."""
-    queryset = Activity.objects.active().visible_to(user).select_related("host", "series").prefetch_related("co_hosts").with_counts()
+    co_hosts = models.Prefetch("co_hosts", queryset=Organization.objects.only("pk", "uuid", "name"))
+    queryset = (
+        Activity.objects.active()
+        .visible_to(user)
+        # Only what a row shows: the host's and series' names rather than whole related rows.
+        .only(*LIST_FIELDS)
+        .annotate(host_name=models.F("host__name"), series_name=models.F("series__name"))
+        .prefetch_related(co_hosts)
+        .with_counts()
+    )
     if user.person_id:
         mine = Registration.objects.filter(activity=models.OuterRef("pk"), person_id=user.person_id).values("status")[:1]
         queryset = queryset.annotate(my_status=models.Subquery(mine))
     return queryset
+
+
+class Window:
+    """One page of a list without counting the whole list first.
+
+    Counting every visible activity is the most expensive query of the list page,
+    so the page fetches one row more than it shows to know whether there is a next
+    page, and the total is loaded afterwards by HTMX (``?count=1``).
+    """
+
+    def __init__(self, queryset, number, per_page):
+        self.number, self.per_page = number, per_page
+        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
 
 
 class ActivityListView(ObjectListView):
@@ -55,7 +103,7 @@ class ActivityListView(ObjectListView):
         (gettext_lazy("Kind"), lambda a: a.get_kind_display()),
         (gettext_lazy("Starts at"), "starts_at"),
         (gettext_lazy("Ends at"), "ends_at"),
-        (gettext_lazy("Host"), lambda a: a.host.name),
+        (gettext_lazy("Host"), "host_name"),
         (gettext_lazy("Co-hosts"), lambda a: [o.name for o in a.co_hosts.all()]),
         (gettext_lazy("Venue"), lambda a: a.venue or a.online_url),
         (gettext_lazy("Capacity"), "capacity"),
@@ -74,8 +122,38 @@ class ActivityListView(ObjectListView):
     def can_create(self, request):
         return can_register_group(request.user)
 
-    def get_extra_context(self, request):
-        return {"track": self.track, "statuses": RegistrationStatus}
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return super().get(request, *args, **kwargs)
+        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request), request=request)
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        if request.GET.get("count") == "1":
+            # Only the number, without the per-row annotations the page needs.
+            total = queryset.order_by().values("pk").count()
+            return HttpResponse(ngettext("%(n)s activity", "%(n)s activities", total) % {"n": total})
+        per_page = _int(request.GET.get("per_page"), PAGE_SIZES[0])
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        page = Window(queryset, max(1, _int(request.GET.get("page"), 1)), per_page)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "page_obj": page,
+            "object_list": page.object_list,
+            "querystring": query.urlencode(),
+            "can_create": self.can_create(request),
+            "track": self.track,
+        }
+        partial = getattr(request, "htmx", False) and request.htmx.target == "object-table"
+        return render(request, self.table_template_name if partial else self.template_name, context)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 class ActivityDetailView(ObjectDetailView):
@@ -194,8 +272,14 @@ def organization_timeline(request, uuid):
     from django.apps import apps
 
     organization = get_object_for(request.user, Organization, "view", uuid=uuid)
-    entries = apps.get_app_config("activities").org_timeline(organization, request.user)
-    context = {"title": _("Timeline of %(org)s") % {"org": organization}, "organization": organization, "entries": entries}
+    entries = apps.get_app_config("activities").org_timeline(organization, request.user, limit=TIMELINE_PAGE + 1)
+    context = {
+        "title": _("Timeline of %(org)s") % {"org": organization},
+        "organization": organization,
+        "entries": entries[:TIMELINE_PAGE],
+        "more": len(entries) > TIMELINE_PAGE,
+        "all_url": reverse("activities:organization", kwargs={"uuid": organization.uuid}),
+    }
     template = "activities/partials/timeline.html" if getattr(request, "htmx", False) else "activities/organization_timeline.html"
     return render(request, template, context)
 
