@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from gongjian.orgs.models import Organization
+from gongjian.orgs.models import Organization, Person
 
 from .choices import ActivityKind, RegistrationStatus, Track
 from .models import Activity, Registration, Series
@@ -19,6 +19,11 @@ class UUIDModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 def _organizations(request):
     return Organization.objects.directory()
+
+
+def _people(request):
+    # Only people the caller may see: filtering by someone else's UUID must not reveal their activities.
+    return Person.objects.visible_to(request.user) if request is not None else Person.objects.none()
 
 
 def _series(request):
@@ -36,6 +41,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving", widget=forms.HiddenInput
     )
     org_name = django_filters.CharFilter(label=_("Organization"), method="involving_name")
+    person = UUIDModelChoiceFilter(label=_("Person"), queryset=_people, to_field_name="uuid", method="of_person", widget=forms.HiddenInput)
     when = django_filters.ChoiceFilter(
         label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
     )
@@ -48,7 +54,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "track", "kind", "series", "organization", "org_name", "when", "starts_after", "starts_before"]
+        fields = ["q", "track", "kind", "series", "organization", "org_name", "person", "when", "starts_after", "starts_before"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +70,9 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     def involving(self, queryset, name, value):
         return queryset.for_organization(value) if value else queryset
+
+    def of_person(self, queryset, name, value):
+        return queryset.for_person(value) if value else queryset
 
     def involving_name(self, queryset, name, value):
         value = value.strip()

@@ -234,3 +234,14 @@ class TestTimelineAndSchema:
             assert path in paths, path
         register = schema["paths"]["/api/v1/activities/{uuid}/register/"]["post"]
         assert "requestBody" in register and "201" in register["responses"]
+
+
+def test_it_lists_a_persons_activities(world, api_for):
+    going = make_activity(world.own_org, title="张伟报名的活动")
+    going.register(world.member.person)
+    make_activity(world.own_org, title="没人报名的活动")
+    results = api_for(world.org_admin).get("/api/v1/activities/", {"person": str(world.member.person.uuid)}).json()["results"]
+    assert [a["uuid"] for a in results] == [str(going.uuid)]
+    # Someone outside the caller's scope is an unknown choice, not a way to probe their activities.
+    response = api_for(world.outsider).get("/api/v1/activities/", {"person": str(world.member.person.uuid)})
+    assert response.status_code == 400
