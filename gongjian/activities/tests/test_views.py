@@ -352,3 +352,13 @@ def test_it_pages_without_counting_and_counts_on_request(world, client_for):
     assert second.context["page_obj"].has_previous()
     assert "23" in client.get(reverse("activities:list"), {"count": "1"}).content.decode()
     assert "1" in client.get(reverse("activities:list"), {"count": "1", "q": "分页活动07"}).content.decode()
+
+
+def test_it_keeps_pages_with_check_in_codes_out_of_caches(world, client_for):
+    activity = make_activity(world.own_org)
+    activity.register(world.member.person)
+    client = client_for(world.member)
+    assert client.get(activity.get_absolute_url())["Cache-Control"] == "no-store"
+    assert client.get(reverse("activities:mine"))["Cache-Control"] == "no-store"
+    other = make_activity(world.own_org)
+    assert client.get(other.get_absolute_url()).get("Cache-Control") != "no-store"

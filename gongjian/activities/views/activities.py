@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import PAGE_SIZES, ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 from gongjian.orgs.models import Organization, Person
 
@@ -169,6 +170,9 @@ class ActivityDetailView(ObjectDetailView):
         mine = Registration.objects.filter(activity=obj, person_id=user.person_id).first() if user.person_id else None
         counts = dict(obj.registrations.values_list("status").annotate(n=models.Count("pk")).order_by())
         managing = can_manage(user, obj)
+        if mine is not None or managing:
+            # The page shows a check-in code or the organizer's figures: keep it out of shared caches.
+            mark_no_store(request)
         context = {
             "title": obj.title,
             "co_hosts": obj.co_hosts.all(),
@@ -299,6 +303,7 @@ def person_activities(request, uuid):
 
 
 def _person_page(request, person, own):
+    mark_no_store(request)
     registrations = (
         Registration.objects.visible_to(request.user)
         .filter(person=person, activity__archived_at__isnull=True)
