@@ -31,6 +31,9 @@ def booth_sheet(path):
 
 
 def sign_in_as(page, login, live_server, username):
+    # Leave the page first: a late response (the notification badge's poll) would set the old
+    # session cookie again after it was cleared, and the login page would then redirect home.
+    page.goto("about:blank")
     page.context.clear_cookies()
     login(username, PASSWORD)
     page.wait_for_url(f"{live_server.url}/")

@@ -95,9 +95,28 @@ class StatusEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
+    # The TextChoices of the statuses, for labels in the history.
+    status_choices: type[models.TextChoices] | None = None
+
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+
+    def _label(self, value: str) -> str:
+        if not value:
+            return "—"
+        try:
+            return str(self.status_choices(value).label)
+        except (TypeError, ValueError):
+            return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
 
 
 def transition(obj, allowed: dict, new: str, by=None, note="", event_model=None, event_fk="", **extra):

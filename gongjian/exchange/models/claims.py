@@ -280,6 +280,8 @@ class Claim(TrackedModel):
 class ClaimEvent(StatusEvent):
     """A claim's status transition (claimed, accepted, rejected, withdrawn)."""
 
+    status_choices = ClaimStatus
+
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events")
 
     def __str__(self):

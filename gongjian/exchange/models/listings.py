@@ -227,6 +227,8 @@ class Need(Listing):
 class NeedEvent(StatusEvent):
     """A need's status transition."""
 
+    status_choices = NeedStatus
+
     need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.CASCADE, related_name="events")
 
     def __str__(self):
@@ -356,6 +358,8 @@ class Resource(Listing):
 
 class ResourceEvent(StatusEvent):
     """A resource's status transition."""
+
+    status_choices = ResourceStatus
 
     resource = models.ForeignKey(Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="events")
 

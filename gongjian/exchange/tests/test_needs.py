@@ -21,6 +21,7 @@ class TestNeedStatus:
         assert need.published_at is not None
         event = NeedEvent.objects.get(need=need)
         assert (event.from_status, event.to_status, event.actor) == ("draft", "published", world.outsider)
+        assert (event.from_label, event.to_label) == (str(Need.Status.DRAFT.label), str(Need.Status.PUBLISHED.label))
         audit = Record.objects.get(action="publish", object_type="exchange.need", object_id=str(need.pk))
         assert audit.changes["status"] == ["draft", "published"]
         assert audit.actor == world.outsider
