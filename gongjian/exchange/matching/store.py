@@ -42,6 +42,7 @@ KINDS = ("resources", "needs")
 CATCH_UP_WINDOW = datetime.timedelta(minutes=10)
 POINTER = "CURRENT.json"
 BUILD_HEAP = 256_000_000
+REBUILD_ABOVE = 5000  # changed rows past which catching up rebuilds instead
 
 
 def model_for(kind: str):
@@ -234,6 +235,8 @@ def sync(kind: str, pks=(), orgs=()) -> Slot:
         if stamp != slot.stamp:
             since = datetime.datetime.fromisoformat(slot.stamp[1]) - CATCH_UP_WINDOW
             changed.update(model._base_manager.filter(updated_at__gte=since).values_list("pk", flat=True))
+        if len(changed) > REBUILD_ABOVE:
+            return _rebuild(kind, root)  # a bulk import: one pass beats a huge IN list
         if changed:
             slot.index.write(documents(kind, changed), delete=changed)
         slot.stamp = stamp

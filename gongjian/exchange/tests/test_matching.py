@@ -265,6 +265,16 @@ def test_it_notices_another_processs_writes(world, booths, designers, make_resou
     assert newer in targets(suggestions_for_need(booths))
 
 
+def test_it_rebuilds_instead_of_catching_up_with_a_bulk_change(world, booths, designers, make_resource, on_disk, monkeypatch):
+    suggestions_for_need(booths)
+    before = store.current_slot("resources").generation
+    monkeypatch.setattr(store, "REBUILD_ABOVE", 1)
+    added = [make_resource(title=f"采样亭改造设计 {n}", publish=True) for n in range(2)]
+    found = targets(suggestions_for_need(booths))
+    assert store.current_slot("resources").generation != before
+    assert set(added) <= set(found)
+
+
 def test_it_rebuilds_from_scratch_with_a_command(world, booths, designers, on_disk):
     suggestions_for_need(booths)
     before = json.loads((store.location() / "resources" / "CURRENT.json").read_text())["generation"]
