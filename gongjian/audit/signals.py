@@ -49,6 +49,8 @@ def record_delete(sender, instance, **kwargs):
 def record_m2m(sender, instance, action, pk_set, **kwargs):
     if not _tracked(type(instance)) or action not in ("post_add", "post_remove", "post_clear"):
         return
+    if action != "post_clear" and not pk_set:
+        return  # re-adding existing links changes nothing, so records nothing
     field = next((f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), sender.__name__)
     record(Action.UPDATE, instance, changes={field: [action.removeprefix("post_"), sorted(pk_set or [])]})
 
