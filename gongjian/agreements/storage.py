@@ -1,39 +1,11 @@
-"""Private storage for uploads that must only be served through an access check.
-
-Files live outside MEDIA_ROOT (which a web server may serve directly), under
-``settings.PRIVATE_MEDIA_ROOT`` or ``VAR_DIR/private``.
-"""
+"""Where agreement attachments and honour evidence are stored: private storage, random names."""
 
 import uuid
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.utils.deconstruct import deconstructible
+from gongjian.lib.uploads import PrivateStorage, private_storage
 
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Read the location on every use so test settings overrides apply."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        root = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-        return str(root) if root else str(Path(settings.MEDIA_ROOT).parent / "private")
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateStorage()
+__all__ = ["PrivateStorage", "agreement_attachment_path", "honor_evidence_path", "private_storage"]
 
 
 def _random_name(folder, filename):

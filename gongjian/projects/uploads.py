@@ -1,101 +1,11 @@
-"""Upload checks: content, not extension, decides what a file is (SECURITY.md item 11).
+"""Where project outcomes and task evidence are stored: private storage, random names.
 
-Only PDF, JPEG, PNG, DOCX and XLSX are accepted, each recognised by its magic
-bytes (and, for the Office formats, by the parts inside the zip). Stored names
-are random so an upload's name can neither collide nor reveal anything.
+Content checks live in gongjian.lib.uploads, shared with every app that takes uploads.
 """
 
-import uuid
-import zipfile
+from gongjian.lib.uploads import CONTENT_TYPES, DOCUMENT_TYPES, IMAGE_TYPES, detect_type, private_storage, random_name, validate_upload
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-PDF, JPEG, PNG, DOCX, XLSX = "pdf", "jpg", "png", "docx", "xlsx"
-IMAGE_TYPES = frozenset({JPEG, PNG})
-DOCUMENT_TYPES = frozenset({PDF, JPEG, PNG, DOCX, XLSX})
-
-CONTENT_TYPES = {
-    PDF: "application/pdf",
-    JPEG: "image/jpeg",
-    PNG: "image/png",
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _read_head(fileobj, size=16) -> bytes:
-    position = fileobj.tell() if hasattr(fileobj, "tell") else 0
-    fileobj.seek(0)
-    head = fileobj.read(size)
-    fileobj.seek(position)
-    return head
-
-
-def _office_type(fileobj) -> str | None:
-    """DOCX and XLSX are zips; the part names inside tell them apart from any other zip."""
-    position = fileobj.tell()
-    fileobj.seek(0)
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    finally:
-        fileobj.seek(position)
-    if "[Content_Types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return DOCX
-    if "xl/workbook.xml" in names:
-        return XLSX
-    return None
-
-
-def detect_type(fileobj) -> str | None:
-    """The file's real type from its content, or None when it is not on the allowlist."""
-    head = _read_head(fileobj)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"PK\x03\x04"):
-        return _office_type(fileobj)
-    return None
-
-
-def validate_upload(fileobj, allowed=DOCUMENT_TYPES) -> str:
-    """Check size and content; returns the detected type or raises ValidationError."""
-    limit = settings.UPLOAD_MAX_BYTES
-    size = getattr(fileobj, "size", None)
-    if size is None:
-        fileobj.seek(0, 2)
-        size = fileobj.tell()
-        fileobj.seek(0)
-    if size > limit:
-        raise ValidationError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
-            code="file_too_large",
-            params={"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="file_empty")
-    kind = detect_type(fileobj)
-    if kind is None or kind not in allowed:
-        if allowed == IMAGE_TYPES:
-            raise ValidationError(_("Only JPEG and PNG photos are accepted."), code="file_type")
-        raise ValidationError(_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted."), code="file_type")
-    return kind
-
-
-def random_name(folder: str, kind: str) -> str:
-    """A stored name that says nothing about the upload: folder/yyyy/mm/<random>.<real type>."""
-    now = timezone.now()
-    return f"{folder}/{now:%Y/%m}/{uuid.uuid4().hex}.{kind}"
+__all__ = ["CONTENT_TYPES", "DOCUMENT_TYPES", "IMAGE_TYPES", "detect_type", "evidence_upload_to", "outcome_upload_to", "private_storage", "validate_upload"]
 
 
 def outcome_upload_to(instance, filename):

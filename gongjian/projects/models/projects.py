@@ -364,7 +364,7 @@ class Outcome(TrackedModel):
     kind = models.CharField(_("kind"), max_length=8, choices=OutcomeKind.choices, default=OutcomeKind.TEXT)
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to=uploads.outcome_upload_to, blank=True, max_length=200)
+    file = models.FileField(_("file"), upload_to=uploads.outcome_upload_to, storage=uploads.private_storage, blank=True, max_length=200)
     content_type = models.CharField(max_length=100, blank=True, editable=False)
 
     objects = ProjectPartQuerySet.as_manager()

@@ -403,7 +403,7 @@ class TaskEvidence(TrackedModel):
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="evidence_files")
     kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind.choices, editable=False)
-    file = models.FileField(_("file"), upload_to=uploads.evidence_upload_to, max_length=200)
+    file = models.FileField(_("file"), upload_to=uploads.evidence_upload_to, storage=uploads.private_storage, max_length=200)
     name = models.CharField(_("file name"), max_length=120, blank=True)
     content_type = models.CharField(max_length=100, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
