@@ -272,6 +272,10 @@ TASKS = {
     }
 }
 
+# --- Exchange ------------------------------------------------------------
+# Paired organizations may claim a published need first for this many days.
+EXCHANGE_PRIORITY_DAYS = envint("EXCHANGE_PRIORITY_DAYS", "14")
+
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

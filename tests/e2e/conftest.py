@@ -37,6 +37,10 @@ def login(page, live_server):
     """login(username, password) through the real login form."""
 
     def _login(username, password):
+        # Leave the page first: a late response (the notification badge's poll) would set the old
+        # session cookie again after it was cleared, and the login page would then redirect home.
+        page.goto("about:blank")
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
@@ -49,3 +53,15 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def sign_in_as(page, live_server, login):
+    """sign_in_as(username): switch the browser to that user and wait for the home page."""
+    from gongjian.lib.testing import PASSWORD
+
+    def _sign_in_as(username):
+        login(username, PASSWORD)
+        page.wait_for_url(f"{live_server.url}/")
+
+    return _sign_in_as

@@ -10,8 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gongjian.lib.testing import PASSWORD
-
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -28,15 +26,6 @@ def booth_sheet(path):
         ws.append([f"{number:02d}号采样亭改造设计", f"广富林路{600 + number}号", 1])
     wb.save(path)
     return path
-
-
-def sign_in_as(page, login, live_server, username):
-    # Leave the page first: a late response (the notification badge's poll) would set the old
-    # session cookie again after it was cleared, and the login page would then redirect home.
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    login(username, PASSWORD)
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def build(world):
@@ -69,7 +58,7 @@ def build(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login, tmp_path, settings):
+def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_in_as, tmp_path, settings):
     from gongjian.exchange.models import Claim, Need
     from gongjian.lib.testing import build_world
     from gongjian.projects.models import Project, Task
@@ -79,7 +68,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     designers = build(world)
 
     # 1. The street (world.outsider administers 广富林街道党工委) posts a need and publishes it.
-    sign_in_as(page, login, live_server, world.outsider.username)
+    sign_in_as(world.outsider.username)
     page.goto(f"{live_server.url}/exchange/needs/")
     page.locator("a[href='/exchange/needs/new/']").click()
     page.fill("#id_title", "党群服务站空间设计与导视系统")
@@ -95,7 +84,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     assert need.status == "published" and need.organization == world.foreign_org
 
     # 2. The college's admin opens its resource: the street's need is the top suggestion.
-    sign_in_as(page, login, live_server, world.org_admin.username)
+    sign_in_as(world.org_admin.username)
     page.goto(f"{live_server.url}/exchange/resources/")
     page.get_by_role("link", name="20 名学生设计师").click()
     page.wait_for_url(re.compile(rf"/exchange/resources/{designers.uuid}/$"))
@@ -115,7 +104,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     expect(page.locator("[data-status=pending]")).to_be_visible()
 
     # 4. The street sees the claim among those it received and accepts it: a project starts.
-    sign_in_as(page, login, live_server, world.outsider.username)
+    sign_in_as(world.outsider.username)
     page.goto(f"{live_server.url}/exchange/claims/?box=received")
     claim = Claim.objects.get(need=need)
     page.locator(f"#claim-table a[href='/exchange/claims/{claim.uuid}/']").click()
@@ -127,7 +116,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     assert Need.objects.get(pk=need.pk).status == "claimed"
 
     # 5. The college (the project's lead) starts the project and adds its 25 tasks from a spreadsheet.
-    sign_in_as(page, login, live_server, world.org_admin.username)
+    sign_in_as(world.org_admin.username)
     page.goto(f"{live_server.url}/projects/{project.uuid}/")
     page.locator(f"form[action='/projects/{project.uuid}/activate/'] button").click()
     expect(page.locator(f"form[action='/projects/{project.uuid}/activate/']")).to_have_count(0)
@@ -141,7 +130,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     expect(page.locator("[data-column=open] article")).to_have_count(25)
 
     # 6. A member of the design branch claims booth 01 and submits evidence.
-    sign_in_as(page, login, live_server, world.member.username)
+    sign_in_as(world.member.username)
     page.goto(f"{live_server.url}/projects/{project.uuid}/board/")
     page.locator("[data-task='01号采样亭改造设计'] [data-action=claim]").click()
     claimed = page.locator("[data-column=claimed] [data-task='01号采样亭改造设计']")
@@ -155,7 +144,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, login,
     expect(page.locator("[data-column=submitted] [data-task='01号采样亭改造设计']")).to_be_visible()
 
     # 7. The reviewer accepts it and the progress bar moves from 0% to 4%.
-    sign_in_as(page, login, live_server, world.org_admin.username)
+    sign_in_as(world.org_admin.username)
     page.goto(f"{live_server.url}/projects/{project.uuid}/board/")
     progress = page.locator("#task-board .gj-progress")
     expect(progress).to_have_attribute("data-progress", "0")
