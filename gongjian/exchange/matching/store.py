@@ -5,8 +5,8 @@ Each lives on disk under VAR_DIR/match_index/<database>/<kind>/<generation>/ (or
 where the task worker writes and every web process reads the same files. A test database kept in
 memory gets an index in memory, so parallel test runs never share one.
 
-Version: every index records the stamp of the table it was built from, (row count, newest
-updated_at). Every write to a need or resource changes that stamp, including status moves done with
+Version: every index records the stamp of the table it was built from (row count, newest
+updated_at, open rows). Every write to a need or resource changes that stamp, including status moves done with
 UPDATE and archiving, so it is a version counter kept by the database itself. Each search compares
 the stamps (one aggregate query) and catches up when they differ, so a process always answers from
 current data; normally the background task (signals.py → tasks.py) has caught up already and the
@@ -14,7 +14,8 @@ search only pays the comparison.
 
 Catching up re-indexes the rows changed since the index's stamp (minus CATCH_UP_WINDOW, for
 transactions that committed late) and the rows a signal named. If rows disappeared (the count went
-down), it rebuilds. One writer at a time: a file lock per index.
+down) or the index holds another number of items than the table has open rows, it rebuilds.
+One writer at a time: a file lock per index.
 """
 
 import datetime
@@ -67,8 +68,11 @@ def location() -> Path | None:
 
 
 def db_stamp(kind: str) -> list:
-    row = model_for(kind)._base_manager.aggregate(n=Count("pk"), t=Max("updated_at"))
-    return [row["n"], row["t"].isoformat() if row["t"] else ""]
+    """[rows, newest updated_at, open rows] of the table, in one query."""
+    model = model_for(kind)
+    open_rows = Count("pk", filter=Q(pk__in=model.objects.open().values("pk")))
+    row = model._base_manager.aggregate(n=Count("pk"), t=Max("updated_at"), o=open_rows)
+    return [row["n"], row["t"].isoformat() if row["t"] else "", row["o"]]
 
 
 # --------------------------------------------------------------------------- documents
@@ -239,6 +243,9 @@ def sync(kind: str, pks=(), orgs=()) -> Slot:
             return _rebuild(kind, root)  # a bulk import: one pass beats a huge IN list
         if changed:
             slot.index.write(documents(kind, changed), delete=changed)
+        if slot.index.num_docs != stamp[2]:
+            # Rows the catch-up cannot see: deleted without trace, or indexed inside a transaction that rolled back.
+            return _rebuild(kind, root)
         slot.stamp = stamp
         return _publish(kind, root, slot)
 
@@ -248,7 +255,10 @@ def current_index(kind: str) -> MatchIndex:
     root = location()
     with _lock:
         slot = _load(kind, root)
-        if slot is None or slot.stamp != db_stamp(kind):
+        if slot is None:
+            return sync(kind).index
+        stamp = db_stamp(kind)
+        if slot.stamp != stamp or slot.index.num_docs != stamp[2]:
             slot = sync(kind)
         return slot.index
 

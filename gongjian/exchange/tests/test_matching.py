@@ -242,6 +242,18 @@ def test_it_catches_up_with_rows_written_without_signals(world, booths, designer
     assert quiet in targets(suggestions_for_need(booths))
 
 
+def test_it_heals_an_index_holding_items_the_database_does_not_have(world, booths, designers, on_disk):
+    from gongjian.exchange.matching.engine import Doc, document_terms
+
+    suggestions_for_need(booths)
+    # A row indexed inside a transaction that rolled back, or deleted behind the ORM's back.
+    ghost = Doc(pk=designers.pk + 1000, terms=document_terms(booths.title, booths.description) * 3, category=booths.category_id)
+    store.current_slot("resources").index.write([ghost])
+    (suggestion,) = suggestions_for_need(booths)
+    assert suggestion.target == designers and suggestion.factors["text"] == 1.0  # not scaled against the ghost
+    assert not store.current_slot("resources").index.contains(ghost.pk)
+
+
 def test_it_shares_an_index_on_disk_between_processes(world, booths, designers, on_disk, monkeypatch):
     assert targets(suggestions_for_need(booths)) == [designers]
     root = store.location()
