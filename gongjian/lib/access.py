@@ -19,6 +19,9 @@ class Scope:
     everything: bool
     visible: frozenset[int]
     editable: frozenset[int]
+    # Organizations above the user's own (from their membership paths, no extra query):
+    # an activity for a parent organization reaches the members of its branches.
+    ancestors: frozenset[int] = frozenset()
 
     def can_view(self, org_id) -> bool:
         return self.everything or org_id in self.visible
@@ -57,7 +60,8 @@ def scope_for(user) -> Scope:
                 q |= models.Q(path__startswith=path)
             editable = set(Organization.objects.filter(q).values_list("pk", flat=True))
         visible = editable | {org_id for org_id, _, _ in rows}
-        scope = Scope(False, frozenset(visible), frozenset(editable))
+        ancestors = {int(part) for _, path, _ in rows for part in path.strip("/").split("/")[:-1] if part}
+        scope = Scope(False, frozenset(visible), frozenset(editable), frozenset(ancestors - visible))
     user._gongjian_scope = scope
     return scope
 
