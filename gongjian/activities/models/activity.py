@@ -19,23 +19,14 @@ from ..uploads import photo_path, private_storage
 
 
 def reach_for(user) -> frozenset[int]:
-    """Organizations whose activities reach the user: their scope plus every ancestor of it.
+    """Organizations whose activities reach the user: their scope plus every organization above it.
 
-    An invitation to the college's 党委 reaches the members of its branches, so
-    the ancestors of each visible organization count too. Cached per user object.
+    An invitation to the college's 党委 reaches the members of its branches. The
+    ancestors of a scope are those of the user's own memberships (an admin's
+    subtree adds no new ones), which scope_for reads from the paths it already loads.
     """
-    cached = getattr(user, "_gongjian_activity_reach", None)
-    if cached is not None:
-        return cached
     scope = scope_for(user)
-    reach = set(scope.visible)
-    if reach:
-        from gongjian.orgs.models import Organization
-
-        for path in Organization.objects.filter(pk__in=scope.visible).values_list("path", flat=True):
-            reach.update(int(part) for part in path.strip("/").split("/") if part)
-    user._gongjian_activity_reach = frozenset(reach)
-    return user._gongjian_activity_reach
+    return scope.visible | scope.ancestors
 
 
 def _token():
@@ -131,17 +122,19 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
         )
 
     def with_counts(self):
-        """Annotate the places taken and the waitlist length (one subquery each, not a join per row)."""
+        """Annotate the places taken and the waitlist length.
+
+        Each is a correlated ``SELECT COUNT(*)`` over the registrations index of the
+        listed activity (no GROUP BY, no join that would multiply the rows).
+        """
         from .registration import Registration
 
         def count_of(statuses):
             rows = Registration.objects.filter(activity=models.OuterRef("pk"), status__in=statuses).order_by()
-            return models.Subquery(rows.values("activity").annotate(n=models.Count("pk")).values("n")[:1])
+            count = models.Func(models.Value(1), function="COUNT", output_field=models.IntegerField())
+            return models.Subquery(rows.annotate(n=count).values("n"), output_field=models.IntegerField())
 
-        return self.annotate(
-            taken=models.functions.Coalesce(count_of(COUNTED_STATUSES), 0),
-            waiting=models.functions.Coalesce(count_of([RegistrationStatus.WAITLISTED]), 0),
-        )
+        return self.annotate(taken=count_of(list(COUNTED_STATUSES)), waiting=count_of([RegistrationStatus.WAITLISTED]))
 
 
 class Activity(ArchivableModel, TrackedModel):

@@ -362,3 +362,16 @@ def test_it_keeps_pages_with_check_in_codes_out_of_caches(world, client_for):
     assert client.get(reverse("activities:mine"))["Cache-Control"] == "no-store"
     other = make_activity(world.own_org)
     assert client.get(other.get_absolute_url()).get("Cache-Control") != "no-store"
+
+
+def test_it_names_the_co_hosts_on_every_list(world, client_for):
+    from gongjian.activities.models import Series
+
+    series = Series.objects.create(name="系列", track="study", organization=world.own_org)
+    activity = make_activity(world.own_org, title="协办展示", co_hosts=[world.own_branch, world.foreign_org], series=series)
+    client = client_for(world.org_admin)
+    for url in (reverse("activities:list"), reverse("activities:organization", args=[world.own_org.uuid]), series.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert activity.title in body and world.own_branch.name in body and world.foreign_org.name in body, url
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("activities:list"), {"export": "xlsx"}).content)).active.values)
+    assert world.foreign_org.name in rows[1][6]

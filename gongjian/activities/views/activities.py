@@ -44,22 +44,38 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-def list_queryset(user):
-    """What every activity list shows: visible, not archived, with places taken and the user's own status."""
-    co_hosts = models.Prefetch("co_hosts", queryset=Organization.objects.only("pk", "uuid", "name"))
+def list_queryset(user, prefetch=False):
+    """What every activity list shows: visible, not archived, with places taken and the user's own status.
+
+    Co-host names come from ``attach_co_hosts`` on the page's rows (one plain query);
+    ``prefetch`` loads them the ORM way instead, for exports that stream the queryset.
+    """
     queryset = (
         Activity.objects.active()
         .visible_to(user)
         # Only what a row shows: the host's and series' names rather than whole related rows.
         .only(*LIST_FIELDS)
         .annotate(host_name=models.F("host__name"), series_name=models.F("series__name"))
-        .prefetch_related(co_hosts)
         .with_counts()
     )
+    if prefetch:
+        queryset = queryset.prefetch_related(models.Prefetch("co_hosts", queryset=Organization.objects.only("pk", "uuid", "name")))
     if user.person_id:
-        mine = Registration.objects.filter(activity=models.OuterRef("pk"), person_id=user.person_id).values("status")[:1]
+        mine = Registration.objects.filter(activity=models.OuterRef("pk"), person_id=user.person_id).order_by().values("status")[:1]
         queryset = queryset.annotate(my_status=models.Subquery(mine))
     return queryset
+
+
+def attach_co_hosts(activities):
+    """Set ``co_host_names`` on each activity of a page, in one query for the whole page."""
+    activities = list(activities)
+    names = {}
+    rows = Activity.co_hosts.through.objects.filter(activity_id__in=[a.pk for a in activities])
+    for activity_id, name in rows.order_by("organization__path").values_list("activity_id", "organization__name"):
+        names.setdefault(activity_id, []).append(name)
+    for activity in activities:
+        activity.co_host_names = names.get(activity.pk, [])
+    return activities
 
 
 class Window:
@@ -73,7 +89,7 @@ class Window:
     def __init__(self, queryset, number, per_page):
         self.number, self.per_page = number, per_page
         rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-        self.object_list = rows[:per_page]
+        self.object_list = attach_co_hosts(rows[:per_page])
         self._has_next = len(rows) > per_page
 
     def has_next(self):
@@ -105,7 +121,7 @@ class ActivityListView(ObjectListView):
         (gettext_lazy("Starts at"), "starts_at"),
         (gettext_lazy("Ends at"), "ends_at"),
         (gettext_lazy("Host"), "host_name"),
-        (gettext_lazy("Co-hosts"), lambda a: [o.name for o in a.co_hosts.all()]),
+        (gettext_lazy("Co-hosts"), lambda a: [o.name for o in a.co_hosts.all()]),  # prefetched for exports
         (gettext_lazy("Venue"), lambda a: a.venue or a.online_url),
         (gettext_lazy("Capacity"), "capacity"),
         (gettext_lazy("Places taken"), "taken"),
@@ -117,7 +133,8 @@ class ActivityListView(ObjectListView):
         return TRACK_TITLES[self.track]
 
     def get_queryset(self, request):
-        queryset = list_queryset(request.user)
+        # The lib's generic get() serves only exports here, which read the co-hosts through the prefetch.
+        queryset = list_queryset(request.user, prefetch=request.GET.get("export") == "xlsx")
         return queryset.filter(track=self.track) if self.track else queryset
 
     def can_create(self, request):
@@ -260,6 +277,7 @@ def organization_activities(request, uuid):
     organization = get_object_for(request.user, Organization, "view", uuid=uuid)
     queryset = list_queryset(request.user).for_organization(organization)
     page = _paginate(request, queryset)
+    page.object_list = attach_co_hosts(page.object_list)
     context = {
         "title": _("Activities of %(org)s") % {"org": organization},
         "organization": organization,
@@ -431,7 +449,7 @@ class SeriesDetailView(ObjectDetailView):
     template_name = "activities/series_detail.html"
 
     def get_extra_context(self, request, obj):
-        activities = list_queryset(request.user).filter(series=obj).order_by("starts_at", "pk")
+        activities = attach_co_hosts(list_queryset(request.user).filter(series=obj).order_by("starts_at", "pk"))
         return {"title": obj.name, "activities": activities, "statuses": RegistrationStatus}
 
 
