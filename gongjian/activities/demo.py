@@ -336,12 +336,22 @@ def _upcoming():
 
 
 def link_practice_base():
-    """Hold the 劳动党课 at the micro-alliance's base once the agreements demo has created it."""
+    """Hold the 劳动党课 at the micro-alliance's practice base.
+
+    The base belongs to the agreements demo, which load_demo runs after this one
+    (it links these activities to its agreements as evidence). Rather than depend
+    on that order, run it here when the base is missing: demo loaders are
+    idempotent, so load_demo's own call then finds everything in place.
+    """
     try:
+        from gongjian.agreements import demo as agreements_demo
         from gongjian.agreements.models import PracticeBase
     except ImportError:
         return
-    base = PracticeBase.objects.filter(host__name=PRACTICE_BASE[0], name=PRACTICE_BASE[1]).first()
+    host, name = PRACTICE_BASE
+    if not PracticeBase.objects.filter(host__name=host, name=name).exists():
+        agreements_demo.load()
+    base = PracticeBase.objects.filter(host__name=host, name=name).first()
     titles = [spec["title"] for spec in ACTIVITIES if spec.get("practice_base")]
     if base is not None:
         for activity in Activity.objects.filter(title__in=titles, practice_base__isnull=True):
@@ -359,8 +369,5 @@ def load():
         _attendance(activity, spec, participants)
         activities.append(activity)
     activities.append(_upcoming())
-    # load_demo runs the agreements demo (which creates the base) after this one, in the same
-    # transaction: link now if the base is there, and again once everything has committed.
     link_practice_base()
-    transaction.on_commit(link_practice_base)
     return activities

@@ -20,12 +20,10 @@ def orgs_demo():
     return orgs.load()
 
 
-def test_it_loads_the_scenario_once(orgs_demo, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        demo.load()
+def test_it_loads_the_scenario_once(orgs_demo):
+    demo.load()
     counts = (Activity.objects.count(), Registration.objects.count(), Series.objects.count(), Record.objects.count())
-    with django_capture_on_commit_callbacks(execute=True):
-        demo.load()
+    demo.load()
     assert (Activity.objects.count(), Registration.objects.count(), Series.objects.count(), Record.objects.count()) == counts
 
 
@@ -69,14 +67,11 @@ def test_it_covers_the_scenarios_activities(orgs_demo):
     assert set(Activity.objects.values_list("track", flat=True)) == {"study", "build", "create"}
 
 
-def test_it_holds_the_labour_lesson_at_the_practice_base_once_the_agreements_demo_ran(orgs_demo, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
+def test_it_holds_the_labour_lesson_at_the_practice_base_whatever_the_order(orgs_demo):
     from gongjian.agreements import demo as agreements
 
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        demo.load()
-        agreements.load()
+    demo.load()
+    agreements.load()
     lesson = Activity.objects.get(title="微联盟劳动党课：走进渔墩村")
     assert lesson.practice_base is not None and lesson.practice_base.name == "渔墩村劳动党课实践基地"
     assert lesson in lesson.practice_base.activities()
