@@ -41,8 +41,10 @@ CAPACITY_HALF = 2.0
 class Weights:
     """Weights of the score parts; text is BM25 divided by the best text score among the candidates.
 
-    Tuned on the "tune" half of tests/data/matching_eval.json with
-    gongjian.exchange.matching.evaluation.tune() and reported on both halves.
+    Tuned by coordinate ascent on the "tune" half of tests/data/matching_eval.json
+    (python -m gongjian.exchange.matching.evaluation --tune). NDCG@10, tune / held-out test half:
+    BM25 alone 0.555 / 0.554, these weights 0.650 / 0.651. Dropping one factor (test half):
+    category 0.553, region 0.646, sector 0.649, capacity 0.652, cooperation 0.651.
     """
 
     text: float = 1.0
