@@ -3,8 +3,6 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from gongjian.orgs.models import Organization, Person
 
@@ -12,36 +10,16 @@ from .choices import ActivityKind, RegistrationStatus, Track
 from .models import Activity, Registration, Series
 
 
-@extend_schema_field(OpenApiTypes.UUID)
-class UUIDModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """A ModelChoiceFilter addressed by UUID (its schema type is a UUID, not a guessed string)."""
-
-
-def _organizations(request):
-    return Organization.objects.directory()
-
-
-def _people(request):
-    # Only people the caller may see: filtering by someone else's UUID must not reveal their activities.
-    return Person.objects.visible_to(request.user) if request is not None else Person.objects.none()
-
-
-def _series(request):
-    return Series.objects.all()
-
-
 class ActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
-    # By UUID from a series page or the API; hidden on the list page (see organization).
-    series = UUIDModelChoiceFilter(label=_("Series"), queryset=_series, to_field_name="uuid", widget=forms.HiddenInput)
-    # By UUID (links and the API); a hidden field, because a <select> of every organization is slow and unusable.
-    organization = UUIDModelChoiceFilter(
-        label=_("Organization"), queryset=_organizations, to_field_name="uuid", method="involving", widget=forms.HiddenInput
-    )
+    # By UUID, from links and the API; hidden on the list page (a <select> of every organization is slow and unusable).
+    # Plain UUID filters that look their object up only when given: no choice querysets built on every request.
+    series = django_filters.UUIDFilter(label=_("Series"), method="in_series", widget=forms.HiddenInput)
+    organization = django_filters.UUIDFilter(label=_("Organization"), method="involving", widget=forms.HiddenInput)
     org_name = django_filters.CharFilter(label=_("Organization"), method="involving_name")
-    person = UUIDModelChoiceFilter(label=_("Person"), queryset=_people, to_field_name="uuid", method="of_person", widget=forms.HiddenInput)
+    person = django_filters.UUIDFilter(label=_("Person"), method="of_person", widget=forms.HiddenInput)
     when = django_filters.ChoiceFilter(
         label=_("When"), choices=(("upcoming", _("Upcoming")), ("past", _("Past"))), method="by_time", empty_label=_("Any time")
     )
@@ -68,11 +46,22 @@ class ActivityFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(models.Q(title__icontains=value) | models.Q(venue__icontains=value) | models.Q(host__name__icontains=value))
 
+    def in_series(self, queryset, name, value):
+        return queryset.filter(series__uuid=value) if value else queryset
+
     def involving(self, queryset, name, value):
-        return queryset.for_organization(value) if value else queryset
+        if not value:
+            return queryset
+        organization = Organization.objects.directory().filter(uuid=value).first()
+        return queryset.for_organization(organization) if organization else queryset.none()
 
     def of_person(self, queryset, name, value):
-        return queryset.for_person(value) if value else queryset
+        if not value:
+            return queryset
+        # Only people the caller may see: someone else's UUID must not reveal their activities.
+        user = getattr(self.request, "user", None)
+        person = Person.objects.visible_to(user).filter(uuid=value).first() if user is not None else None
+        return queryset.for_person(person) if person else queryset.none()
 
     def involving_name(self, queryset, name, value):
         value = value.strip()
