@@ -26,6 +26,7 @@ migrate: venv
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py rebuild_match_index
 
 # Set up, load the demo alliance (idempotent), start a task worker and serve.
 run: demo

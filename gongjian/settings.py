@@ -275,6 +275,9 @@ TASKS = {
 # --- Exchange ------------------------------------------------------------
 # Paired organizations may claim a published need first for this many days.
 EXCHANGE_PRIORITY_DAYS = envint("EXCHANGE_PRIORITY_DAYS", "14")
+# The matching index lives on disk (default VAR_DIR/match_index) so every web process and
+# worker maps the same files; with several hosts this must be shared storage.
+MATCH_INDEX_DIR = envstr("MATCH_INDEX_DIR") or None
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
