@@ -1,10 +1,14 @@
 """Badges used on every activity row: plain tags, because an {% include %} per row is slow on long lists."""
 
+import uuid
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from ..choices import ActivityKind, RegistrationStatus, Track
 
@@ -20,15 +24,32 @@ STATUS_CLASSES = {
 TRACK_CLASSES = {Track.STUDY: "text-bg-danger", Track.BUILD: "text-bg-primary", Track.CREATE: "text-bg-success"}
 
 
+@lru_cache(maxsize=32)
+def _labels(choices, language):
+    """Choice labels as plain strings, once per language (each lazy label costs a lookup when shown)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def label(choices, value):
+    return _labels(choices, get_language()).get(value, value)
+
+
+@lru_cache(maxsize=8)
+def _detail_url(script_prefix):
+    placeholder = uuid.UUID(int=0)
+    return reverse("activities:detail", kwargs={"uuid": placeholder}).replace(str(placeholder), "{}")
+
+
+def detail_url(activity):
+    """activity.get_absolute_url() without a reverse() per row."""
+    return _detail_url(get_script_prefix()).format(activity.uuid)
+
+
 @register.simple_tag
 def status_badge(status):
-    if not status:
+    if not status or status not in STATUS_CLASSES:
         return ""
-    try:
-        label = RegistrationStatus(status).label
-    except ValueError:
-        return ""
-    return format_html('<span class="badge {}" data-status="{}">{}</span>', STATUS_CLASSES[status], status, label)
+    return format_html('<span class="badge {}" data-status="{}">{}</span>', STATUS_CLASSES[status], status, label(RegistrationStatus, status))
 
 
 @register.simple_tag
@@ -36,8 +57,8 @@ def track_badges(activity):
     return format_html(
         '<span class="badge rounded-pill {}">{}</span> <span class="badge rounded-pill text-bg-light border">{}</span>',
         TRACK_CLASSES.get(activity.track, "text-bg-secondary"),
-        Track(activity.track).label if activity.track in Track.values else activity.track,
-        ActivityKind(activity.kind).label if activity.kind in ActivityKind.values else activity.kind,
+        label(Track, activity.track),
+        label(ActivityKind, activity.kind),
     )
 
 
@@ -73,7 +94,7 @@ def activity_row(activity):
         '<td class="small">{}{}</td>'
         '<td class="text-nowrap small">{}{}</td>'
         "<td>{}</td></tr>",
-        activity.get_absolute_url(),
+        detail_url(activity),
         activity.title,
         cancelled,
         track_badges(activity),

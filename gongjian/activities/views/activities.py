@@ -44,37 +44,46 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-def list_queryset(user, prefetch=False):
-    """What every activity list shows: visible, not archived, with places taken and the user's own status.
+def list_queryset(user, for_export=False):
+    """What every activity list shows: visible, not archived, the host's and series' names.
 
-    Co-host names come from ``attach_co_hosts`` on the page's rows (one plain query);
-    ``prefetch`` loads them the ORM way instead, for exports that stream the queryset.
+    The rest of a row (co-hosts, places taken, the waitlist, the user's own status)
+    comes from ``attach_row_details`` for the page's rows only. An export streams
+    the whole queryset instead, so ``for_export`` annotates and prefetches it there.
     """
     queryset = (
         Activity.objects.active()
         .visible_to(user)
-        # Only what a row shows: the host's and series' names rather than whole related rows.
         .only(*LIST_FIELDS)
         .annotate(host_name=models.F("host__name"), series_name=models.F("series__name"))
-        .with_counts()
     )
-    if prefetch:
-        queryset = queryset.prefetch_related(models.Prefetch("co_hosts", queryset=Organization.objects.only("pk", "uuid", "name")))
-    if user.person_id:
-        mine = Registration.objects.filter(activity=models.OuterRef("pk"), person_id=user.person_id).order_by().values("status")[:1]
-        queryset = queryset.annotate(my_status=models.Subquery(mine))
+    if for_export:
+        co_hosts = models.Prefetch("co_hosts", queryset=Organization.objects.only("pk", "uuid", "name"))
+        queryset = queryset.with_counts().prefetch_related(co_hosts)
     return queryset
 
 
-def attach_co_hosts(activities):
-    """Set ``co_host_names`` on each activity of a page, in one query for the whole page."""
+def attach_row_details(activities, user):
+    """Set co_host_names, taken, waiting and my_status on a page of activities, in two queries for the whole page."""
     activities = list(activities)
+    ids = [a.pk for a in activities]
     names = {}
-    rows = Activity.co_hosts.through.objects.filter(activity_id__in=[a.pk for a in activities])
-    for activity_id, name in rows.order_by("organization__path").values_list("activity_id", "organization__name"):
+    co_hosts = Activity.co_hosts.through.objects.filter(activity_id__in=ids).order_by("organization__path")
+    for activity_id, name in co_hosts.values_list("activity_id", "organization__name"):
         names.setdefault(activity_id, []).append(name)
+    annotations = {
+        "taken": models.Count("pk", filter=models.Q(status__in=COUNTED_STATUSES)),
+        "waiting": models.Count("pk", filter=models.Q(status=RegistrationStatus.WAITLISTED)),
+    }
+    if user.person_id:
+        # A person has at most one registration per activity, so Max picks it.
+        annotations["mine"] = models.Max("status", filter=models.Q(person_id=user.person_id))
+    rows = Registration.objects.filter(activity_id__in=ids).order_by().values("activity_id").annotate(**annotations)
+    stats = {row["activity_id"]: row for row in rows}
     for activity in activities:
+        row = stats.get(activity.pk, {})
         activity.co_host_names = names.get(activity.pk, [])
+        activity.taken, activity.waiting, activity.my_status = row.get("taken", 0), row.get("waiting", 0), row.get("mine")
     return activities
 
 
@@ -86,10 +95,10 @@ class Window:
     page, and the total is loaded afterwards by HTMX (``?count=1``).
     """
 
-    def __init__(self, queryset, number, per_page):
+    def __init__(self, queryset, number, per_page, user):
         self.number, self.per_page = number, per_page
         rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-        self.object_list = attach_co_hosts(rows[:per_page])
+        self.object_list = attach_row_details(rows[:per_page], user)
         self._has_next = len(rows) > per_page
 
     def has_next(self):
@@ -134,7 +143,7 @@ class ActivityListView(ObjectListView):
 
     def get_queryset(self, request):
         # The lib's generic get() serves only exports here, which read the co-hosts through the prefetch.
-        queryset = list_queryset(request.user, prefetch=request.GET.get("export") == "xlsx")
+        queryset = list_queryset(request.user, for_export=request.GET.get("export") == "xlsx")
         return queryset.filter(track=self.track) if self.track else queryset
 
     def can_create(self, request):
@@ -151,7 +160,7 @@ class ActivityListView(ObjectListView):
             return HttpResponse(ngettext("%(n)s activity", "%(n)s activities", total) % {"n": total})
         per_page = _int(request.GET.get("per_page"), PAGE_SIZES[0])
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-        page = Window(queryset, max(1, _int(request.GET.get("page"), 1)), per_page)
+        page = Window(queryset, max(1, _int(request.GET.get("page"), 1)), per_page, request.user)
         query = request.GET.copy()
         query.pop("page", None)
         context = {
@@ -277,7 +286,7 @@ def organization_activities(request, uuid):
     organization = get_object_for(request.user, Organization, "view", uuid=uuid)
     queryset = list_queryset(request.user).for_organization(organization)
     page = _paginate(request, queryset)
-    page.object_list = attach_co_hosts(page.object_list)
+    page.object_list = attach_row_details(page.object_list, request.user)
     context = {
         "title": _("Activities of %(org)s") % {"org": organization},
         "organization": organization,
@@ -449,7 +458,7 @@ class SeriesDetailView(ObjectDetailView):
     template_name = "activities/series_detail.html"
 
     def get_extra_context(self, request, obj):
-        activities = attach_co_hosts(list_queryset(request.user).filter(series=obj).order_by("starts_at", "pk"))
+        activities = attach_row_details(list_queryset(request.user).filter(series=obj).order_by("starts_at", "pk"), request.user)
         return {"title": obj.name, "activities": activities, "statuses": RegistrationStatus}
 
 
