@@ -49,26 +49,29 @@ def entry(action, obj=None, *, changes=None, actor=None, ip=None, actor_name="",
     return record
 
 
-_NATIVE = (str, int, float, bool, type(None))
-
-
-def _native(value) -> bool:
-    if isinstance(value, _NATIVE):
-        return True
-    if isinstance(value, list):
-        return all(_native(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _native(item) for key, item in value.items())
-    return False
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _stored_form(changes: dict) -> dict:
     """Changes exactly as they will read back from the database.
 
-    The MAC is computed before the JSON round trip, so tuples, dates and the like must already
-    be in their stored form; diffs from recording.masked_diff() already are, and pass unchanged.
+    The MAC is computed before the JSON round trip, so tuples, dates and the like must already be
+    in their stored form. Diffs from recording.masked_diff() (text keys, [old, new] pairs of plain
+    values) already are and pass unchanged; anything else goes through JSON once.
     """
-    return changes if _native(changes) else json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+    for key, value in changes.items():
+        kind = type(value)
+        if type(key) is not str:
+            break
+        if kind is list:
+            if all(type(item) in _SCALARS for item in value):
+                continue
+            break
+        if kind not in _SCALARS:
+            break
+    else:
+        return changes
+    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
 
 
 def append(records: Iterable[Record], batch_size: int = 1000) -> int:

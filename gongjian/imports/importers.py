@@ -13,7 +13,7 @@ from itertools import islice
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,6 +48,18 @@ def phone_key(value: str) -> str:
     return lookup_hash((value or "").replace(" ", "").replace("-", ""))
 
 
+def organizations_named(names):
+    """Organizations bearing any of the names, found through the index on lower(name).
+
+    No index starts with the plain name (the unique one is on parent, then name), so an
+    IN on the name would read the whole table for every batch.
+    """
+    lowered = {name.lower() for name in names}
+    wanted = set(names)
+    candidates = Organization.objects.alias(name_lower=Lower("name")).filter(name_lower__in=lowered)
+    return candidates.filter(name__in=wanted).order_by()
+
+
 def _split_path(value: str) -> list[str]:
     return [part.strip() for part in value.replace("／", "/").split("/") if part.strip()]
 
@@ -65,7 +77,7 @@ class OrgNames:
         if organizations is None:
             organizations = []
             for batch in chunked(sorted(names)):
-                organizations.extend(Organization.objects.active().filter(name__in=batch))
+                organizations.extend(organizations_named(batch).filter(archived_at__isnull=True))
         for org in organizations:
             if org.name in names and org.archived_at is None:
                 self.by_name[org.name].append(org)
@@ -221,9 +233,11 @@ class OrganizationImporter(Importer):
         # so a parent moved or created earlier in the write is seen with its new path.
         self.orgs: dict[int, Organization] = {}
         for batch in chunked(sorted(names)):
-            self.orgs.update((org.pk, org) for org in Organization.objects.filter(name__in=batch))
+            self.orgs.update((org.pk, org) for org in organizations_named(batch))
         for batch in chunked(sorted(codes)):
-            self.orgs.update((org.pk, org) for org in Organization.objects.filter(credit_code__in=batch))
+            # The condition lets the database use the partial unique index on credit codes.
+            found = Organization.objects.exclude(credit_code="").filter(credit_code__in=batch).order_by()
+            self.orgs.update((org.pk, org) for org in found)
         missing_parents = {org.parent_id for org in self.orgs.values() if org.parent_id and org.parent_id not in self.orgs}
         for batch in chunked(sorted(missing_parents)):
             self.orgs.update((org.pk, org) for org in Organization.objects.filter(pk__in=batch))

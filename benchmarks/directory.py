@@ -1,0 +1,368 @@
+"""Directory benchmark: page and API server time against minimal views, and Excel import throughput.
+
+    python benchmarks/directory.py [--orgs 100000 --people 500000] [--requests 15] [--reuse]
+
+Builds a throwaway SQLite database under var/bench/ (or uses DATABASE_URL when set), loads
+synthetic organizations and people with realistic Chinese names in bulk, signs in as an
+alliance admin with a verified second factor, and measures the median server time of
+
+* the directory page filtered (sector=enterprise) and searched (pinyin initials, a name fragment),
+* the API list /api/v1/orgs/organizations/,
+
+each against a minimal view (defined here) that reads the same table with the same filter and
+returns one page as JSON; then imports 10,000 organization rows through the Excel importer
+(planned and written, rolled back afterwards). The last line is machine-readable:
+
+    RESULT directory_ratio=… api_ratio=… import_rows_per_s=…
+
+Targets: ratios ≤ 3, import ≥ 2,000 rows/s.
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔向常汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲兰飞鑫波斌宇浩凯健俊帆帅旭宁龙林欣晨瑞佳雪琳晶婷颖倩文博思雨子涵轩诚建国志红卫东海燕春梅"
+COMPANY_WORDS = "云创 智联 华茸 九科 泖港 佘山 洞泾 新桥 泗泾 九亭 车墩 叶榭 小昆山 石湖荡 永丰 中山 岳阳 方松 广富林 茸城 松云 沪松 申松 东华 长三角 临港 浦江 金山 奉贤 青浦 闵行 嘉定 宝山 崇明 徐汇 长宁 静安 普陀 虹口 杨浦".split()
+INDUSTRIES = "科技 信息科技 智能装备 新材料 精密机械 电子 物流 食品 生物科技 新能源 文旅发展 建设工程 医疗器械 软件 汽车零部件 环保科技 数据服务 检测技术 包装材料 供应链管理".split()
+DISTRICTS = "松江区 奉贤区 青浦区 闵行区 嘉定区 金山区 浦东新区 徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 宝山区 崇明区 黄浦区".split()
+STREET_WORDS = "广富林 方松 中山 岳阳 永丰 泗泾 九亭 新桥 车墩 叶榭 小昆山 石湖荡 佘山 洞泾 新浜 泖港".split()
+COMMUNITY_WORDS = "三新 龙源 荣乐 谷水 华亭 仓城 新凯 江虹 泗联 亭园 紫东 梅园 云间 茸平 沈泾塘 五龙 玉树 通波 北门 西林".split()
+SCHOOL_DEPTS = "机械制造系 工业设计系 电子信息系 经济管理系 艺术设计系 建筑工程系 外国语学院 马克思主义学院 计算机学院 护理学院".split()
+TAGS = "工业设计 就业服务 志愿服务 理论宣讲 场地设施 技术攻关 文化宣传 教育培训 政策咨询 为老服务 社区治理 法律援助 心理咨询 数据分析 品牌策划".split()
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orgs", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=500_000)
+    parser.add_argument("--requests", type=int, default=15, help="timed requests per URL (after two warm-ups)")
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--reuse", action="store_true", help="keep an already loaded database of the same size")
+    return parser.parse_args()
+
+
+def configure(args):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
+    if not os.environ.get("DATABASE_URL"):
+        bench = ROOT / "var" / "bench"
+        bench.mkdir(parents=True, exist_ok=True)
+        os.environ["VAR_DIR"] = str(bench)
+        db = bench / "gongjian.sqlite3"
+        if not args.reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+    os.environ.setdefault("DEBUG", "False")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+# --- Synthetic data -------------------------------------------------------------------------
+
+
+def load(args, rng):
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from gongjian.lib.crypto import lookup_hash
+    from gongjian.orgs.models import CapabilityTag, Membership, Organization, Person, Region, pinyin_keys
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if args.reuse and Organization.objects.count() >= args.orgs and Person.objects.count() >= args.people:
+        print(f"reusing loaded database: {Organization.objects.count():,} organizations, {Person.objects.count():,} people")
+        return
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # Random keys (uuid, phone hash) land all over their indexes: a large page cache keeps
+            # the load from rereading them, and a throwaway database needs no fsync.
+            cursor.execute("PRAGMA cache_size = -1000000")
+            cursor.execute("PRAGMA synchronous = OFF")
+    started = time.perf_counter()
+    with transaction.atomic():
+        city = Region.objects.create(name="上海市", level=1)
+        region_paths, streets = [], []
+        for d_name in DISTRICTS:
+            district = Region.objects.create(name=d_name, level=2, parent=city)
+            for s_word in rng.sample(STREET_WORDS, 8):
+                street = Region.objects.create(name=f"{s_word}街道", level=3, parent=district)
+                streets.append(street)
+                region_paths.append((street.pk, f"上海市/{d_name}/{street.name}"))
+        tags = [CapabilityTag.objects.create(name=name) for name in TAGS]
+
+        # Explicit ids on a fresh table: paths are known before the insert.
+        next_id = (Organization.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        orgs, links, committees = [], [], []
+        unique = 0
+        first_id = next_id
+
+        def add(name, short, sector, kind, parent, region_id):
+            nonlocal next_id
+            pk = next_id
+            next_id += 1
+            initials, full = pinyin_keys(name, short)
+            org = Organization(
+                pk=pk, name=name, short_name=short, sector=sector, kind=kind, parent_id=parent.pk if parent else None,
+                region_id=region_id, path=(parent.path if parent else "/") + f"{pk}/", pinyin_initials=initials, pinyin=full,
+                address=f"上海市某区某路{rng.randint(1, 3000)}号", contact_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                status="active",
+            )
+            orgs.append(org)
+            for tag in rng.sample(tags, rng.randint(0, 3)):
+                links.append(Organization.tags.through(organization_id=pk, capabilitytag_id=tag.pk))
+            return org
+
+        def loaded():
+            return next_id - first_id
+
+        while loaded() < args.orgs:
+            unique += 1
+            street_id, street_path = rng.choice(region_paths)
+            sector = rng.choices(["enterprise", "government", "school", "social", "other"], [55, 20, 10, 10, 5])[0]
+            word = rng.choice(COMPANY_WORDS)
+            if sector == "enterprise":
+                top = add(f"上海{word}{rng.choice(INDUSTRIES)}有限公司{unique}号党委", f"{word}{unique}", sector, "committee", None, street_id)
+                children = [f"第{i}党支部" for i in range(1, rng.randint(3, 30))]
+            elif sector == "government":
+                street_name = street_path.rsplit("/", 1)[1]
+                top = add(f"{street_name}{unique}党工委", "", sector, "working_committee", None, street_id)
+                children = [f"{rng.choice(COMMUNITY_WORDS)}{i}居民区党总支" for i in range(1, rng.randint(3, 40))]
+            elif sector == "school":
+                top = add(f"上海{word}职业技术学院{unique}党委", f"{word}学院", sector, "committee", None, street_id)
+                children = [f"{dept}教工党支部" for dept in rng.sample(SCHOOL_DEPTS, rng.randint(2, 9))]
+            else:
+                top = add(f"{word}{unique}两新组织联合党支部", "", sector, "joint_branch", None, street_id)
+                children = [f"{word}志愿服务{i}队党小组" for i in range(1, rng.randint(2, 6))]
+            committees.append(top)
+            for child in children:
+                if loaded() >= args.orgs:
+                    break
+                add(child, "", sector, "branch" if sector != "government" else "general_branch", top, street_id)
+            if len(orgs) >= 5000:
+                Organization.objects.bulk_create(orgs, batch_size=1000)
+                Organization.tags.through.objects.bulk_create(links, batch_size=2000)
+                orgs, links = [], []
+                if loaded() % 20000 < 5000:
+                    print(f"  {loaded():,} organizations", flush=True)
+        Organization.objects.bulk_create(orgs, batch_size=1000)
+        Organization.tags.through.objects.bulk_create(links, batch_size=2000)
+    print(f"loaded {Organization.objects.count():,} organizations in {time.perf_counter() - started:.0f} s")
+
+    started = time.perf_counter()
+    org_ids = list(Organization.objects.values_list("pk", flat=True))
+    initials_of = {}
+    people, memberships = [], []
+    next_person = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    for i in range(args.people):
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+        # Person initials are not measured here, so a per-character memo is close enough.
+        for char in name:
+            if char not in initials_of:
+                initials_of[char] = pinyin_keys(char)[0]
+        phone = f"1{rng.choice('3456789')}{i:09d}"
+        person = Person(
+            pk=next_person + i, name=name, gender=rng.choice(["male", "female"]), phone=phone, phone_hash=lookup_hash(phone),
+            pinyin_initials="".join(initials_of[char] for char in name), titles=[], speaker_topics=[],
+        )
+        people.append(person)
+        memberships.append(Membership(person_id=person.pk, organization_id=rng.choice(org_ids), role="member"))
+        if len(people) >= 20_000:
+            # One transaction per batch, so the write-ahead log is checkpointed as the load goes.
+            with transaction.atomic():
+                Person.objects.bulk_create(people, batch_size=2000)
+                Membership.objects.bulk_create(memberships, batch_size=2000)
+            people, memberships = [], []
+            print(f"  {i + 1:,} people", flush=True)
+    with transaction.atomic():
+        Person.objects.bulk_create(people, batch_size=2000)
+        Membership.objects.bulk_create(memberships, batch_size=2000)
+    # Rows were inserted with explicit ids; PostgreSQL's sequences must move past them.
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Organization, Person, Membership]):
+            cursor.execute(sql)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"loaded {Person.objects.count():,} people and memberships in {time.perf_counter() - started:.0f} s")
+
+
+# --- Minimal views: the same table, the same filter, one page of JSON -------------------------
+
+
+def minimal_page(request):
+    from django.http import JsonResponse
+
+    from gongjian.orgs.models import Organization
+
+    qs = Organization.objects.filter(archived_at__isnull=True)
+    if request.GET.get("sector"):
+        qs = qs.filter(sector=request.GET["sector"])
+    if request.GET.get("q"):
+        qs = qs.search(request.GET["q"])
+    size = int(request.GET.get("size", 20))
+    rows = list(qs.order_by("path").values("uuid", "name", "sector", "kind")[:size])
+    return JsonResponse({"results": rows}, json_dumps_params={"default": str})
+
+
+def install_urlconf():
+    import types
+
+    from django.conf import settings
+    from django.urls import clear_url_caches, include, path
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [path("bench/minimal/", minimal_page), path("", include("gongjian.urls"))]
+    module.handler404 = "gongjian.lib.errors.page_not_found"
+    sys.modules["bench_urls"] = module
+    settings.ROOT_URLCONF = "bench_urls"
+    clear_url_caches()
+
+
+def timed(client, url, n):
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times) * 1000
+
+
+def measure_pages(args, admin):
+    from django.test import Client
+
+    from gongjian.lib.testing import sign_in
+    from gongjian.orgs.models import Organization, pinyin_keys
+
+    client = sign_in(Client(), admin)
+    sample = Organization.objects.filter(sector="enterprise", parent__isnull=True).order_by("pk").values_list("name", flat=True)[100]
+    initials = pinyin_keys(sample)[0][:6]
+    cases = [
+        ("directory filtered", "/orgs/?sector=enterprise", "/bench/minimal/?sector=enterprise"),
+        ("directory searched (initials)", f"/orgs/?q={initials}", f"/bench/minimal/?q={initials}"),
+        ("directory searched (name)", "/orgs/?q=智能装备", "/bench/minimal/?q=智能装备"),
+        ("API list", "/api/v1/orgs/organizations/?sector=enterprise", "/bench/minimal/?sector=enterprise&size=50"),
+    ]
+    results = []
+    for label, url, baseline in cases:
+        page_ms = timed(client, url, args.requests)
+        base_ms = timed(client, baseline, args.requests)
+        results.append((label, url, page_ms, base_ms, page_ms / base_ms))
+    return results
+
+
+# --- Import throughput ----------------------------------------------------------------------
+
+
+def import_sheet(n, rng) -> bytes:
+    from openpyxl import Workbook
+
+    from gongjian.orgs.models import Organization
+    from gongjian.orgs.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
+
+    parents = list(Organization.objects.filter(parent__isnull=True, kind="committee").order_by("pk").values_list("name", flat=True)[:200])
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["名称", "简称", "类别", "组织类型", "上级组织", "所在区域", "地址", "统一社会信用代码", "能力标签", "联系人", "联系电话", "状态"])
+    for i in range(n):
+        body = "91310117" + "".join(CREDIT_CODE_ALPHABET[(i * 7919 + 13) // 31**k % 31] for k in range(9))
+        word = rng.choice(COMPANY_WORDS)
+        ws.append([
+            f"上海{word}{rng.choice(INDUSTRIES)}有限公司导入{i}号党支部",
+            f"{word}{i}" if i % 3 == 0 else "",
+            "企业",
+            "党支部",
+            rng.choice(parents),
+            f"上海市/松江区/{rng.choice(STREET_WORDS)}街道",
+            f"上海市松江区某路{i}号",
+            body + credit_code_check_char(body),
+            "、".join(rng.sample(TAGS, 2)),
+            rng.choice(SURNAMES) + rng.choice(GIVEN),
+            f"1390{i:07d}",
+            "正常",
+        ])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def measure_import(args, admin, rng):
+    """Cold: a fresh importer checks and writes the sheet. Confirm: the same sheet again right after its
+    preview, as when a user confirms (pinyin of the previewed names is remembered). Both rolled back."""
+    from django.db import transaction
+
+    from gongjian.imports.importers import OrganizationImporter, cached_pinyin_keys
+    from gongjian.orgs.models import Region
+
+    # Region paths in the sheet must exist; the loader made streets under 松江区 from the same words.
+    district = Region.objects.get(name="松江区")
+    for word in STREET_WORDS:
+        Region.objects.get_or_create(name=f"{word}街道", parent=district, defaults={"level": 3})
+    data = import_sheet(args.import_rows, rng)
+    cached_pinyin_keys.cache_clear()
+    figures = {}
+    for label in ("cold", "confirm"):
+        with transaction.atomic():
+            importer = OrganizationImporter(admin)
+            started, cpu = time.perf_counter(), time.process_time()
+            plan = importer.plan(io.BytesIO(data))
+            planned = time.perf_counter()
+            assert plan.is_valid, plan.errors[:5]
+            counts = importer.write(plan, actor=admin)
+            written = time.perf_counter()
+            figures[label] = (planned - started, written - planned, time.process_time() - cpu)
+            transaction.set_rollback(True)  # leave the loaded database as it was
+        assert counts["create"] == args.import_rows, counts
+    return figures
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    args = parse_args()
+    configure(args)
+    rng = random.Random(20250301)
+    load(args, rng)
+    install_urlconf()
+
+    from gongjian.accounts.models import User
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_alliance_admin": True, "must_change_password": False})
+    results = measure_pages(args, admin)
+    imports = measure_import(args, admin, rng)
+    plan_s, write_s, _cpu = imports["cold"]
+    rows_per_s = args.import_rows / (plan_s + write_s)
+
+    print()
+    print(f"{args.orgs:,} organizations, {args.people:,} people; median of {args.requests} requests per URL")
+    print(f"{'case':32} {'page ms':>9} {'minimal ms':>11} {'ratio':>6}  url")
+    for label, url, page_ms, base_ms, ratio in results:
+        print(f"{label:32} {page_ms:9.1f} {base_ms:11.1f} {ratio:6.2f}  {url}")
+    print()
+    for label, (check, write, cpu) in imports.items():
+        wall = check + write
+        print(
+            f"import of {args.import_rows:,} organization rows ({label}): check {check:.2f} s + write {write:.2f} s"
+            f" = {args.import_rows / wall:,.0f} rows/s (process CPU {cpu:.2f} s = {args.import_rows / cpu:,.0f} rows/s)"
+        )
+    directory_ratio = max(ratio for label, *_rest, ratio in results if label.startswith("directory"))
+    api_ratio = max(ratio for label, *_rest, ratio in results if label.startswith("API"))
+    print(f"RESULT directory_ratio={directory_ratio:.2f} api_ratio={api_ratio:.2f} import_rows_per_s={rows_per_s:.0f}")
+
+
+if __name__ == "__main__":
+    main()
