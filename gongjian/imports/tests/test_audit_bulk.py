@@ -62,3 +62,42 @@ def test_a_tampered_bulk_record_breaks_the_chain(world):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_record SET object_repr = %s WHERE id = %s", ["乙", middle.pk])
     assert verify_chain().pk == middle.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers hold real locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_and_single_appends_keep_one_chain():
+    import threading
+
+    from gongjian.lib.testing import build_world
+
+    world = build_world()
+    errors = []
+
+    def bulk_writer(n):
+        try:
+            for _ in range(5):
+                bulk.append([bulk.entry(Action.CREATE, world.own_org, changes={"n": [None, n]}, actor=world.alliance_admin) for _ in range(20)])
+        except Exception as e:  # reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    def single_writer():
+        try:
+            for _ in range(20):
+                record(Action.LOGIN, world.alliance_admin, actor=world.alliance_admin)
+        except Exception as e:
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=bulk_writer, args=(n,)) for n in range(3)] + [threading.Thread(target=single_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Record.objects.filter(action=Action.CREATE, object_type="orgs.organization", changes__has_key="n").count() == 300
+    assert verify_chain() is None
