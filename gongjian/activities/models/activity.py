@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.lib.richtext import clean_html
 
 from ..choices import COUNTED_STATUSES, ActivityKind, RegistrationStatus, Track
-from ..rich_text import clean_html
 from ..uploads import photo_path, private_storage
 
 

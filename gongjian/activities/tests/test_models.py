@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongjian.activities.models import Activity, Series
-from gongjian.activities.rich_text import clean_html
+from gongjian.lib.richtext import clean_html
 from gongjian.lib.testing import make_member
 from gongjian.orgs.models import Organization
 

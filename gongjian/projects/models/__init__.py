@@ -1,4 +1,4 @@
-from .projects import Milestone, Outcome, Project, ProjectEvent, involved_org_ids, sanitise_html
+from .projects import Milestone, Outcome, Project, ProjectEvent, involved_org_ids
 from .tasks import MAX_WEIGHT, Task, TaskEvent, TaskEvidence
 
 __all__ = [
@@ -11,5 +11,4 @@ __all__ = [
     "TaskEvent",
     "TaskEvidence",
     "involved_org_ids",
-    "sanitise_html",
 ]

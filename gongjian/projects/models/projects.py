@@ -1,6 +1,5 @@
 """Projects (项目联创), their milestones, outcomes and status history."""
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,38 +15,10 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.lib.richtext import clean_html
 
 from .. import uploads
 from ..choices import OutcomeKind, ProjectStatus, TaskStatus
-
-# Tags and attributes an outcome's text may keep; no scripts, styles or event handlers.
-OUTCOME_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
-OUTCOME_ATTRIBUTES = {"a": {"href", "title"}}
-
-
-def sanitise_html(text: str) -> str:
-    return nh3.clean(text or "", tags=OUTCOME_TAGS, attributes=OUTCOME_ATTRIBUTES, url_schemes={"http", "https", "mailto"}).strip()
 
 
 def involved_org_ids(user) -> frozenset[int] | None:
@@ -385,7 +356,7 @@ class Outcome(TrackedModel):
         return self.project.get_absolute_url()
 
     def clean(self):
-        self.text = sanitise_html(self.text)
+        self.text = clean_html(self.text)
         if self.kind == OutcomeKind.TEXT and not self.text:
             raise ValidationError({"text": _("A text outcome needs its text.")})
         if self.kind in (OutcomeKind.PHOTO, OutcomeKind.FILE):
@@ -404,7 +375,7 @@ class Outcome(TrackedModel):
 
     def save(self, *args, **kwargs):
         # Defence in depth: a new file is checked even when clean() was skipped.
-        self.text = sanitise_html(self.text)
+        self.text = clean_html(self.text)
         if self.file and not self.file._committed:
             self._check_file()
         super().save(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Rich text for minutes: an nh3 allowlist without scripts, styles or event attributes."""
+"""Rich text (minutes, outcomes, news): an nh3 allowlist without scripts, styles or event attributes."""
 
 import nh3
 
