@@ -115,7 +115,7 @@ class RegionPaths:
             self.by_parent_and_name[(parent_id, name)] = pk
             self.by_name[name].append(pk)
 
-    def find(self, value: str) -> int:
+    def find(self, value: str, key: str = "region") -> int:
         parts = _split_path(value)
         pk = None
         for index, part in enumerate(parts):
@@ -123,7 +123,7 @@ class RegionPaths:
             if found is None and index == 0 and len(self.by_name.get(part, [])) == 1:
                 found = self.by_name[part][0]  # a path may start below the top, e.g. 松江区/广富林街道
             if found is None:
-                raise ValidationError({"region": _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": value}})
+                raise ValidationError({key: _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": value}})
             pk = found
         return pk
 
