@@ -176,3 +176,45 @@ def test_the_organization_template_explains_choices_in_chinese(world):
     example[0][5] = "上海市/松江区/广富林街道"
     plan = OrganizationImporter(world.alliance_admin).plan(io.BytesIO(xlsx_bytes(ORG_HEADERS, example)))
     assert plan.errors == []
+
+
+def test_a_crash_while_writing_fails_the_job_writes_nothing_and_is_audited(world, monkeypatch):
+    from gongjian.imports.importers import OrganizationImporter
+
+    def explode(self, created, updated):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(OrganizationImporter, "after_write", explode)
+    job = receive(world.alliance_admin, [org_row("甲党支部", parent="示例学院党委", tags="设计")])
+    job.schedule_validation()
+    assert job.schedule_apply() is True
+    job.refresh_from_db()
+    assert job.status == "failed" and job.sheet_errors == ["导入失败，未写入任何数据。"]
+    assert not Organization.objects.filter(name="甲党支部").exists()
+    failure = Record.objects.filter(action=Action.IMPORT).get()
+    assert failure.outcome == "failure" and failure.object_id == str(job.pk)
+    assert verify_chain() is None
+
+
+def test_a_conflict_with_concurrent_changes_fails_the_job_cleanly(world, monkeypatch):
+    from django.db import IntegrityError
+
+    from gongjian.imports.importers import OrganizationImporter
+
+    def conflict(self, rows):
+        raise IntegrityError("UNIQUE constraint failed: orgs_organization.parent_id, orgs_organization.name")
+
+    monkeypatch.setattr(OrganizationImporter, "create", conflict)
+    job = receive(world.alliance_admin, [org_row("甲党支部", parent="示例学院党委")])
+    job.schedule_validation()
+    job.schedule_apply()
+    job.refresh_from_db()
+    assert job.status == "failed" and "导入期间数据发生了变化" in job.sheet_errors[0]
+    assert not Organization.objects.filter(name="甲党支部").exists()
+
+
+def test_a_job_of_a_kind_no_longer_registered_is_refused_clearly(world):
+    job = receive(world.alliance_admin, [org_row("甲党支部")], kind="retired-kind")
+    job.schedule_validation()
+    job.refresh_from_db()
+    assert job.status == "invalid" and job.sheet_errors == ["此类导入已不可用。"]

@@ -168,3 +168,36 @@ def test_the_start_page_needs_the_same_queries_however_many_jobs(world, client_f
             assert client.get(START).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_org_admin_imports_people_and_memberships_through_the_pages(world, client_for):
+    from gongjian.orgs.models import Membership, Person
+
+    client = client_for(world.org_admin)
+    people = upload(["姓名", "性别", "手机号", "宣讲专家", "宣讲主题", "所属组织"], [["王芳", "女", "13900139050", "是", "基层治理", "工业设计系教工党支部"]])
+    client.post(START, {"kind": "people", "file": people})
+    job = ImportJob.objects.get()
+    assert job.status == "ready"
+    client.post(reverse("imports:apply", args=[job.uuid]))
+    person = Person.objects.get(name="王芳")
+    assert person.is_speaker and Membership.objects.get(person=person).organization == world.own_branch
+
+    members = upload(["手机号", "所属组织", "角色", "职务"], [["13900139050", "工业设计系教工党支部", "管理员", "书记"]])
+    client.post(START, {"kind": "memberships", "file": members})
+    job = ImportJob.objects.order_by("-pk").first()
+    content = client.get(job.get_absolute_url()).content.decode()
+    assert "全部 1 行检查通过：新增 0 条，更新 1 条，0 条无变化。" in content
+    client.post(reverse("imports:apply", args=[job.uuid]))
+    membership = Membership.objects.get(person=person)
+    assert (membership.role, membership.position) == ("admin", "书记")
+
+
+def test_the_pages_speak_english_to_english_users(world, client_for):
+    client = client_for(world.alliance_admin)
+    client.cookies["django_language"] = "en"
+    page = client.get(START, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1. Download a template" in page and "Excel import" in page
+    post_upload(client, [org_row("甲党支部", parent="没有")], HTTP_ACCEPT_LANGUAGE="en")
+    job = ImportJob.objects.get()
+    content = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 row has errors." in content and "Parent organization: No organization is named “没有”." in content
