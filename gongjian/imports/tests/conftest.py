@@ -50,3 +50,13 @@ def org_sheet():
 def media_in_tmp(settings, tmp_path):
     """Uploaded sheets land in a throwaway folder, not in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (zh-hans), whatever an earlier request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
