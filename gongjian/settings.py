@@ -301,6 +301,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every app has a "status" and a "kind"; name each choice set after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "gongjian.projects.choices.ProjectStatus",
+        "TaskStatusEnum": "gongjian.projects.choices.TaskStatus",
+        "OutcomeKindEnum": "gongjian.projects.choices.OutcomeKind",
+        "EvidenceKindEnum": "gongjian.projects.choices.EvidenceKind",
+        "AgreementStatusEnum": "gongjian.agreements.choices.AgreementStatus",
+        "PairingStatusEnum": "gongjian.agreements.choices.PairingStatus",
+        "AllianceKindEnum": "gongjian.agreements.choices.AllianceKind",
+        "BaseKindEnum": "gongjian.agreements.choices.BaseKind",
+        "HonorKindEnum": "gongjian.agreements.choices.HonorKind",
+        "OrgKindEnum": "gongjian.orgs.choices.OrgKind",
+        "OrgStatusEnum": "gongjian.orgs.choices.OrgStatus",
+        "NeedStatusEnum": "gongjian.exchange.choices.NeedStatus",
+        "ResourceStatusEnum": "gongjian.exchange.choices.ResourceStatus",
+        "ClaimStatusEnum": "gongjian.exchange.choices.ClaimStatus",
+        "ListKindEnum": "gongjian.exchange.choices.ListKind",
+        "ActivityKindEnum": "gongjian.activities.choices.ActivityKind",
+        "RegistrationStatusEnum": "gongjian.activities.choices.RegistrationStatus",
+    },
 }
 
 LOGGING = {
