@@ -4,16 +4,13 @@ Idempotent: a reminder is claimed by a compare-and-set on ``reminder_sent_at``
 before anything is sent, so two runs (or two workers) never send it twice.
 """
 
-import importlib.util
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from gongjian.notifications.sending import notify
 from gongjian.orgs.models import Membership
 
 from .models import Agreement
@@ -48,24 +45,7 @@ def party_admins(agreement):
 
 def _send(users, agreement, days_left):
     context = {"agreement": agreement, "days_left": days_left, "end_date": agreement.end_date}
-    if importlib.util.find_spec("gongjian.notifications.sending") is not None:
-        from gongjian.notifications.sending import notify
-
-        notify(users, KIND, context, url=agreement.get_absolute_url())
-        return
-    # Without the notifications app: plain email from the same template triplet.
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    for user in users:
-        if not user.email:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            ctx = {**context, "recipient": user, "link": site + agreement.get_absolute_url()}
-            subject = " ".join(render_to_string(f"emails/{KIND}_subject.txt", ctx).split())
-            text = render_to_string(f"emails/{KIND}_body.txt", ctx)
-            html = render_to_string(f"emails/{KIND}_body.html", ctx)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
+    notify(users, KIND, context, url=agreement.get_absolute_url())
 
 
 def expire_past_end(today=None) -> int:

@@ -96,13 +96,3 @@ def test_it_falls_back_to_the_nearest_administered_ancestor(world, at_status):
     assert set(admins) == {world.org_admin, world.outsider}
     branch_admin = make_member("branchadmin", "支部书记", world.own_branch, role=Membership.Role.ADMIN)
     assert set(reminders.party_admins(agreement)) == {branch_admin, world.outsider}
-
-
-def test_it_sends_plain_email_without_the_notifications_app(world, at_status, with_emails, monkeypatch):
-    monkeypatch.setattr(reminders.importlib.util, "find_spec", lambda name: None)
-    agreement = ending_in(at_status, 10)
-    run()
-    recipients = sorted(address for message in mail.outbox for address in message.to)
-    assert recipients == ["college@example.com", "street@example.com"]
-    assert agreement.title in mail.outbox[0].subject and "10" in mail.outbox[0].subject
-    assert mail.outbox[0].alternatives

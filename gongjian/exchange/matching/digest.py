@@ -6,17 +6,16 @@ emailed as the user prefers); without that app it goes out by plain email.
 """
 
 import datetime
-import importlib.util
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from gongjian.notifications.models import Notification
+from gongjian.notifications.sending import notify
 
 from .ranking import suggest
 
@@ -77,37 +76,11 @@ def sections_for(user, paths: list[str]) -> list[dict]:
 
 
 def already_sent(user, since) -> bool:
-    if notifications_installed():
-        Notification = apps.get_model("notifications", "Notification")
-        return Notification.objects.filter(recipient=user, kind=KIND, created_at__gte=since).exists()
-    return bool(cache.get(_cache_key(user, since)))
-
-
-def notifications_installed() -> bool:
-    return importlib.util.find_spec("gongjian.notifications.sending") is not None and apps.is_installed("gongjian.notifications")
-
-
-def _cache_key(user, since) -> str:
-    year, week, _ = since.isocalendar()
-    return f"exchange:match_digest:{user.pk}:{year}-W{week:02d}"
+    return Notification.objects.filter(recipient=user, kind=KIND, created_at__gte=since).exists()
 
 
 def deliver(user, context: dict, since):
-    if notifications_installed():
-        from gongjian.notifications.sending import notify
-
-        notify([user], KIND, context, url=reverse("exchange:hall"))
-        return
-    # Without the notifications app: plain email, and the week is remembered in the cache.
-    site = settings.SITE_URL.rstrip("/")
-    context = {**context, "recipient": user, "link": site + reverse("exchange:hall")}
-    subject = " ".join(render_to_string(f"emails/{KIND}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject, render_to_string(f"emails/{KIND}_body.txt", context), settings.DEFAULT_FROM_EMAIL, [user.email]
-    )
-    message.attach_alternative(render_to_string(f"emails/{KIND}_body.html", context), "text/html")
-    message.send()
-    cache.set(_cache_key(user, since), True, timeout=8 * 24 * 3600)
+    notify([user], KIND, context, url=reverse("exchange:hall"))
 
 
 def send_match_digests(now=None, force=False) -> int:

@@ -94,16 +94,3 @@ def test_it_starts_the_week_on_monday():
     wednesday = timezone.make_aware(datetime.datetime(2023, 6, 14, 15, 30))
     assert digest.week_start(wednesday) == timezone.make_aware(datetime.datetime(2023, 6, 12))
     assert digest.week_start(timezone.make_aware(datetime.datetime(2023, 6, 12, 0, 0))).day == 12
-
-
-def test_it_falls_back_to_plain_email_without_the_notifications_app(world, matching_pair, monkeypatch, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "digest-test"}}
-    monkeypatch.setattr(digest, "notifications_installed", lambda: False)
-    world.outsider.email = "street@example.org"
-    world.outsider.save()
-    world.org_admin.email = "college@example.org"
-    world.org_admin.save()
-    assert digest.send_match_digests() == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["college@example.org", "street@example.org"]
-    assert digest.send_match_digests() == 0  # the week is remembered
-    assert not digests().exists()
