@@ -33,7 +33,8 @@ class ObjectListView(LoginRequiredMixin, View):
         return self.queryset.all().visible_to(request.user)
 
     def export_rows(self, queryset):
-        for obj in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
+        # iterator() keeps memory flat for large exports and still honours prefetch_related.
+        for obj in queryset.iterator(chunk_size=2000):
             yield [accessor(obj) if callable(accessor) else getattr(obj, accessor) for _, accessor in self.export_columns]
 
     def get_extra_context(self, request):
