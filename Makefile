@@ -35,6 +35,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: venv
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

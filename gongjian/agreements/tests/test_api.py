@@ -95,12 +95,17 @@ def test_it_walks_the_whole_lifecycle(world, api_for):
     assert [e["to_status"] for e in events] == ["signed", "published", "performing", "evaluated"]
 
 
-@pytest.mark.parametrize("name", ["sign", "publish", "start_performing", "evaluate", "terminate", "renew"])
-@pytest.mark.parametrize("status", [S.DRAFT, S.TERMINATED])
+REFUSED = [
+    (name, status)
+    for name in ("sign", "publish", "start_performing", "evaluate", "terminate", "renew")
+    for status in (S.DRAFT, S.TERMINATED)
+    if status not in TRANSITIONS[name].sources
+]
+
+
+@pytest.mark.parametrize("name, status", REFUSED)
 def test_it_answers_400_for_refused_transitions(world, api_for, at_status, name, status):
     agreement = at_status(status)
-    if status in TRANSITIONS[name].sources:
-        pytest.skip("allowed")
     data = {"reason": "原因", "new_start": "2030-01-01", "new_end": "2031-01-01"}
     response = api_for(world.org_admin).post(f"{BASE}{agreement.uuid}/{name}/", data, format="json")
     assert response.status_code == 400
@@ -170,8 +175,6 @@ def test_it_links_evidence_through_the_api(world, api_for, at_status):
 
     from gongjian.agreements import evidence
 
-    if "activities.activity" not in evidence.evidence_models():
-        pytest.skip("no activities")
     Activity = evidence.evidence_models()["activities.activity"]
     now = timezone.now()
     activity = Activity.objects.create(
