@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 venv: $(VENV)/.installed
 
 migrate: venv
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -35,7 +35,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: venv
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
