@@ -15,4 +15,4 @@ class AccountsConfig(AppConfig):
     menu = [MenuItem("admin", _("Users"), "accounts:user_list", visible=sees_accounts, order=10)]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)

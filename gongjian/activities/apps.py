@@ -19,7 +19,7 @@ class ActivitiesConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)
 
     def org_timeline(self, organization, user, limit=200):
         """Activities the organization hosted, co-hosted or took part in (its members registered), newest first.

@@ -18,7 +18,7 @@ class AgreementsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)
 
     def org_timeline(self, organization, user):
         """Agreements, pairings, alliances, bases and honours of one organization: five queries whatever the count."""

@@ -15,4 +15,4 @@ class AuditConfig(AppConfig):
     menu = [MenuItem("admin", _("Audit trail"), "audit:record_list", visible=reads_audit, order=20)]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)

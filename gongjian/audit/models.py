@@ -140,7 +140,7 @@ class Record(models.Model):
             count = old.count()
             with connection.cursor() as cursor:
                 # The one place rows leave the trail: raw SQL, because the model refuses.
-                cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE id <= %s", [last[0]])  # noqa: S608
+                cursor.execute(f"DELETE FROM {cls._meta.db_table} WHERE id <= %s", [last[0]])  # noqa: S608  (the table name comes from the model; the id is a parameter)
             cls(
                 action=Action.PURGE,
                 actor_name="purge_audit_records",

@@ -25,4 +25,4 @@ class ExchangeConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)

@@ -506,7 +506,7 @@ class OrganizationImporter(Importer):
         # instance each. No link can exist yet (new organizations, or links deleted above).
         table = connection.ops.quote_name(through._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} (organization_id, capabilitytag_id) VALUES (%s, %s)", links)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {table} (organization_id, capabilitytag_id) VALUES (%s, %s)", links)  # noqa: S608  (table name from the model)
         return ()
 
 

@@ -54,7 +54,7 @@ def dump_database(target: Path) -> str:
         out.close()
         return "sqlite"
     if connection.vendor == "postgresql":
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)], env=_pg_env(), check=True)  # noqa: S603,S607
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target)], env=_pg_env(), check=True)  # noqa: S603,S607  (fixed argv, no shell)
         return "postgresql"
     raise RuntimeError(f"no backup method for {connection.vendor}")
 
@@ -70,8 +70,8 @@ def load_database(source: Path, engine: str) -> None:
         src.close()
     else:
         connection.close()
-        subprocess.run(  # noqa: S603
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", _pg_env()["PGDATABASE"], str(source)],  # noqa: S607
+        subprocess.run(  # noqa: S603  (fixed argv, no shell)
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", _pg_env()["PGDATABASE"], str(source)],  # noqa: S607  (pg_restore from PATH)
             env=_pg_env(),
             check=True,
         )

@@ -15,7 +15,7 @@ class ProjectsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401  (importing connects the handlers)
 
     def org_timeline(self, organization, user):
         """Projects the organization leads or partners, as timeline entries; two queries whatever the count."""

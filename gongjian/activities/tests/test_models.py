@@ -138,7 +138,8 @@ class TestVisibility:
 
     def test_it_lets_only_host_admins_edit(self, world):
         activity = make_activity(world.own_branch, co_hosts=[world.foreign_org])
-        editable = lambda user: Activity.objects.editable_by(user).filter(pk=activity.pk).exists()  # noqa: E731
+        def editable(user):
+            return Activity.objects.editable_by(user).filter(pk=activity.pk).exists()
         assert editable(world.alliance_admin) and editable(world.org_admin)
         assert not editable(world.member)
         assert not editable(world.outsider), "co-hosting does not make the co-host an editor"

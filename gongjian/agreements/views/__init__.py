@@ -1,2 +1,2 @@
-from .agreements import *  # noqa: F403
-from .network import *  # noqa: F403
+from .agreements import *  # noqa: F403  (the package re-exports every view for urls.py)
+from .network import *  # noqa: F403  (likewise)

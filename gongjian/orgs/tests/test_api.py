@@ -30,7 +30,8 @@ class TestOrganizations:
 
     def test_it_shares_the_ui_filters(self, world, api_for):
         client = api_for(world.alliance_admin)
-        names = lambda **q: {row["name"] for row in client.get(f"{API}/organizations/", q).json()["results"]}  # noqa: E731
+        def names(**q):
+            return {row["name"] for row in client.get(f"{API}/organizations/", q).json()["results"]}
         assert names(q="gfl") == {"广富林街道党工委"}
         assert names(region=str(world.street.uuid)) == {"广富林街道党工委"}
         assert names(sector="school", kind="branch") == {"工业设计系教工党支部"}
