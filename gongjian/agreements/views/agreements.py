@@ -28,6 +28,15 @@ def _error(request, error: ValidationError):
         messages.error(request, message)
 
 
+def _save_checked(request, obj):
+    """Save through the model's own validation; refusals become page messages."""
+    try:
+        obj.full_clean()
+        obj.save()
+    except ValidationError as e:
+        _error(request, e)
+
+
 def _back(agreement):
     return HttpResponseRedirect(agreement.get_absolute_url())
 
@@ -182,11 +191,7 @@ def party_add(request, uuid):
             role=form.cleaned_data["role"],
             order=agreement.parties.count(),
         )
-        try:
-            party.full_clean()
-            party.save()
-        except ValidationError as e:
-            _error(request, e)
+        _save_checked(request, party)
     else:
         messages.error(request, _("Choose an organization."))
     return _back(agreement)
@@ -197,13 +202,10 @@ def party_add(request, uuid):
 def party_remove(request, uuid, party):
     agreement = get_object_for(request.user, Agreement, "change", uuid=uuid)
     target = get_object_or_404(AgreementParty, agreement=agreement, uuid=party)
+    own_parties = agreement.parties_for(request.user)
     if not agreement.is_editable_content:
         messages.error(request, _("Parties can only change while the agreement is being negotiated."))
-    elif (
-        not scope_for(request.user).everything
-        and len(agreement.parties_for(request.user)) == 1
-        and agreement.parties_for(request.user)[0] == target
-    ):
+    elif not scope_for(request.user).everything and own_parties == [target]:
         # Removing your own last party would lock you out of the draft.
         messages.error(request, _("You cannot remove the last party you act for."))
     else:
@@ -219,11 +221,7 @@ def obligation_add(request, uuid, party):
     form = ObligationForm(request.POST)
     if form.is_valid():
         obligation = Obligation(party=target, description=form.cleaned_data["description"], order=target.obligations.count())
-        try:
-            obligation.full_clean()
-            obligation.save()
-        except ValidationError as e:
-            _error(request, e)
+        _save_checked(request, obligation)
     else:
         messages.error(request, _("Describe the obligation."))
     return _back(agreement)
