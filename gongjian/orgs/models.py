@@ -1,10 +1,14 @@
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
+from pypinyin.constants import RE_HANS
+from pypinyin.seg.simpleseg import seg
 
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.crypto import EncryptedTextField, lookup_hash, mask
@@ -14,13 +18,33 @@ from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .validators import validate_credit_code, validate_id_number, validate_mainland_phone
 
 
+@lru_cache(maxsize=16384)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    """The syllables of one word as pypinyin segments a name; names share most of their words (有限公司, 党支部)."""
+    return tuple(lazy_pinyin(word))
+
+
 def pinyin_keys(*names: str) -> tuple[str, str]:
-    """Initials and full pinyin, so "gfl" and "guangfulin" both find 广富林街道党工委."""
+    """Initials and full pinyin, so "gfl" and "guangfulin" both find 广富林街道党工委.
+
+    One pypinyin pass per word: an initial is the first letter of a Han syllable, and text
+    without pinyin (digits, Latin letters, punctuation) stays as it is in both keys, exactly
+    as lazy_pinyin's FIRST_LETTER and NORMAL styles answer.
+    """
     initials, full = [], []
     for name in names:
         if name:
-            initials.append("".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower())
-            full.append("".join(lazy_pinyin(name, errors="default")).lower())
+            first, whole = [], []
+            for word in seg(name):
+                if RE_HANS.match(word):
+                    syllables = _word_pinyin(word)
+                    whole.extend(syllables)
+                    first.extend(syllable[:1] for syllable in syllables)
+                else:
+                    whole.append(word)
+                    first.append(word)
+            initials.append("".join(first).lower())
+            full.append("".join(whole).lower())
     return " ".join(initials), " ".join(full)
 
 
