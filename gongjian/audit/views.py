@@ -26,6 +26,7 @@ class RecordListView(ObjectListView):
     template_name = "audit/record_list.html"
     table_template_name = "audit/partials/record_table.html"
     title = _("Audit trail")
+    count_later = True
     export_filename = "audit-trail.xlsx"
     export_columns = (
         (_("Number"), "pk"),

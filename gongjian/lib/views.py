@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from gongjian.audit.models import Action
@@ -14,12 +15,17 @@ from gongjian.audit.recording import record
 
 from .access import get_object_for, scope_for
 from .excel import xlsx_response
+from .paging import Window, page_number
 
 PAGE_SIZES = (20, 50, 100)
 
 
 class ObjectListView(LoginRequiredMixin, View):
-    """A filtered, paginated list; HTMX requests get only the table; ``?export=xlsx`` the whole filtered list."""
+    """A filtered, paginated list; HTMX requests get only the table; ``?export=xlsx`` the whole filtered list.
+
+    ``count_later`` suits lists that grow large (organizations, people): the page is a
+    Window and its total a second request, so neither waits for the other.
+    """
 
     queryset = None
     filterset_class = None
@@ -28,6 +34,7 @@ class ObjectListView(LoginRequiredMixin, View):
     title = ""
     export_filename = "export.xlsx"
     export_columns: tuple[tuple[str, object], ...] = ()
+    count_later = False
 
     def get_queryset(self, request):
         return self.queryset.all().visible_to(request.user)
@@ -40,19 +47,30 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_extra_context(self, request):
         return {}
 
-    def get(self, request, *args, **kwargs):
+    def filter(self, request):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request), request=request)
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        return filterset, filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+
+    def total_text(self, total):
+        return ngettext("%(counter)s item", "%(counter)s items", total) % {"counter": total}
+
+    def paginate(self, request, queryset):
+        per_page = page_number(request.GET.get("per_page"), PAGE_SIZES[0])
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        if self.count_later:
+            return Window(queryset, page_number(request.GET.get("page")), per_page)
+        return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+    def get(self, request, *args, **kwargs):
+        filterset, queryset = self.filter(request)
         if request.GET.get("export") == "xlsx" and self.export_columns:
             record(Action.EXPORT, changes={"list": self.export_filename, "filters": request.GET.dict()}, object_repr=str(self.title))
             headers = [str(header) for header, _ in self.export_columns]
             return xlsx_response(self.export_filename, headers, self.export_rows(queryset), title=str(self.title))
-        try:
-            per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
-        except ValueError:
-            per_page = PAGE_SIZES[0]
-        paginator = Paginator(queryset, per_page if per_page in PAGE_SIZES else PAGE_SIZES[0])
-        page = paginator.get_page(request.GET.get("page"))
+        if self.count_later and request.GET.get("count") == "1":
+            # Only the number: no ordering, annotations or joins the page needs.
+            return HttpResponse(self.total_text(queryset.order_by().values("pk").count()))
+        page = self.paginate(request, queryset)
         query = request.GET.copy()
         query.pop("page", None)
         context = {

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.middleware import mark_no_store
-from gongjian.lib.views import PAGE_SIZES, ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
+from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 from gongjian.orgs.models import Organization, Person
 
 from .. import ical
@@ -87,36 +87,6 @@ def attach_row_details(activities, user):
     return activities
 
 
-class Window:
-    """One page of a list without counting the whole list first.
-
-    Counting every visible activity is the most expensive query of the list page,
-    so the page fetches one row more than it shows to know whether there is a next
-    page, and the total is loaded afterwards by HTMX (``?count=1``).
-    """
-
-    def __init__(self, queryset, number, per_page, user):
-        self.number, self.per_page = number, per_page
-        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-        self.object_list = attach_row_details(rows[:per_page], user)
-        self._has_next = len(rows) > per_page
-
-    def has_next(self):
-        return self._has_next
-
-    def has_previous(self):
-        return self.number > 1
-
-    def next_page_number(self):
-        return self.number + 1
-
-    def previous_page_number(self):
-        return self.number - 1
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-
 class ActivityListView(ObjectListView):
     queryset = Activity.objects.all()
     filterset_class = ActivityFilterSet
@@ -136,51 +106,30 @@ class ActivityListView(ObjectListView):
         (gettext_lazy("Places taken"), "taken"),
     )
     track = None
+    count_later = True
 
     @property
     def title(self):
         return TRACK_TITLES[self.track]
 
     def get_queryset(self, request):
-        # The lib's generic get() serves only exports here, which read the co-hosts through the prefetch.
+        # Co-hosts are prefetched only for exports; a page reads them in attach_row_details().
         queryset = list_queryset(request.user, for_export=request.GET.get("export") == "xlsx")
         return queryset.filter(track=self.track) if self.track else queryset
 
     def can_create(self, request):
         return can_register_group(request.user)
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return super().get(request, *args, **kwargs)
-        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request), request=request)
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        if request.GET.get("count") == "1":
-            # Only the number, without the per-row annotations the page needs.
-            total = queryset.order_by().values("pk").count()
-            return HttpResponse(ngettext("%(n)s activity", "%(n)s activities", total) % {"n": total})
-        per_page = _int(request.GET.get("per_page"), PAGE_SIZES[0])
-        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-        page = Window(queryset, max(1, _int(request.GET.get("page"), 1)), per_page, request.user)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "title": self.title,
-            "filterset": filterset,
-            "page_obj": page,
-            "object_list": page.object_list,
-            "querystring": query.urlencode(),
-            "can_create": self.can_create(request),
-            "track": self.track,
-        }
-        partial = getattr(request, "htmx", False) and request.htmx.target == "object-table"
-        return render(request, self.table_template_name if partial else self.template_name, context)
+    def total_text(self, total):
+        return ngettext("%(n)s activity", "%(n)s activities", total) % {"n": total}
 
+    def paginate(self, request, queryset):
+        page = super().paginate(request, queryset)
+        page.object_list = attach_row_details(page.object_list, request.user)
+        return page
 
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    def get_extra_context(self, request):
+        return {"track": self.track}
 
 
 class ActivityDetailView(ObjectDetailView):

@@ -87,6 +87,13 @@ def test_it_filters_by_actor_action_object_outcome_and_date(client_for, api_for,
     assert api["results"][0]["actor_name"] == "zhangwei"
 
 
+def test_it_counts_the_filtered_trail_in_a_second_request(client_for, admins, entries):
+    client = client_for(admins.audit)
+    page = client.get(LIST, {"action": "export"}).content.decode()
+    assert "count=1" in page
+    assert client.get(LIST, {"action": "export", "count": "1"}).content.decode() == "共 1 条"
+
+
 def test_it_lists_with_a_constant_number_of_queries(client_for, api_for, admins, entries):
     client = client_for(admins.audit)
     api = api_for(admins.audit)

@@ -28,6 +28,14 @@ class TestOrganizations:
         assert branch["region"] == str(world.district.uuid) and branch["tags"] == ["工业设计"]
         assert "id" not in branch
 
+    def test_it_shows_an_organization_the_same_in_the_list_and_alone(self, world, api_for):
+        world.own_branch.tags.add(CapabilityTag.objects.create(name="志愿服务"), CapabilityTag.objects.create(name="工业设计"))
+        client = api_for(world.org_admin)
+        listed = {row["uuid"]: row for row in client.get(f"{API}/organizations/").json()["results"]}
+        alone = client.get(f"{API}/organizations/{world.own_branch.uuid}/").json()
+        assert listed[str(world.own_branch.uuid)] == alone
+        assert alone["tags"] == ["工业设计", "志愿服务"]
+
     def test_it_shares_the_ui_filters(self, world, api_for):
         client = api_for(world.alliance_admin)
         def names(**q):
@@ -47,9 +55,20 @@ class TestOrganizations:
         assert OrganizationViewSet.filterset_class is OrganizationListView.filterset_class
         assert PersonViewSet.filterset_class is PersonListView.filterset_class
 
-    def test_it_paginates(self, world, api_for):
-        body = api_for(world.alliance_admin).get(f"{API}/organizations/", {"page_size": 2}).json()
-        assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+    def test_it_paginates_counting_only_on_the_last_page_or_when_asked(self, world, api_for):
+        client = api_for(world.alliance_admin)
+        first = client.get(f"{API}/organizations/", {"page_size": 2}).json()
+        assert first["count"] is None and len(first["results"]) == 2 and "page=2" in first["next"] and first["previous"] is None
+        last = client.get(first["next"]).json()
+        assert last["count"] == 3 and len(last["results"]) == 1 and last["next"] is None and last["previous"]
+        assert client.get(f"{API}/organizations/", {"page_size": 2, "count": "true"}).json()["count"] == 3
+        seen = {row["uuid"] for row in first["results"] + last["results"]}
+        assert len(seen) == 3
+
+    @pytest.mark.parametrize("page", ["4", "0", "x"])
+    def test_it_answers_404_for_a_page_that_does_not_exist(self, world, api_for, page):
+        response = api_for(world.alliance_admin).get(f"{API}/organizations/", {"page_size": 2, "page": page})
+        assert response.status_code == 404
 
     def test_it_creates_under_a_parent_the_org_admin_administers(self, world, api_for):
         response = api_for(world.org_admin).post(
