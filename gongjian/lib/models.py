@@ -4,7 +4,17 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+
+def _choice_labels(field) -> dict:
+    # Django rebuilds {value: label} for every get_FOO_display() call and hashes each lazy
+    # label on the way, translating every choice: a 20-row directory page ran 400 gettext calls.
+    labels = field.__dict__.get("_gongjian_choice_labels")
+    if labels is None:
+        labels = field._gongjian_choice_labels = dict(field.flatchoices)
+    return labels
 
 
 class TrackedModel(models.Model):
@@ -24,6 +34,14 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field).get(value, value)
+        except TypeError:  # an unhashable value (a list in a JSON field): Django's own way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
 
 class ArchivableQuerySet(models.QuerySet):

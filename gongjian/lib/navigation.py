@@ -4,11 +4,12 @@ An app config declares ``menu = [MenuItem(group, label, url_name, visible)]``;
 ``visible`` is a callable taking the user. Groups keep the three tracks in place.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import pgettext_lazy
 
 GROUPS = (
@@ -34,13 +35,23 @@ class MenuItem:
     order: int = 50
 
 
+@functools.cache
+def _menu_url(url_name, script_prefix, urlconf):
+    # Menu URLs take no arguments, so each is reversed once per prefix and URLconf
+    # instead of some thirty times on every page.
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def menu_for(user):
     items = {key: [] for key, _ in GROUPS}
+    prefix, urlconf = get_script_prefix(), get_urlconf()
     for config in apps.get_app_configs():
         for item in getattr(config, "menu", ()):
             if item.group in items and item.visible(user):
-                try:
-                    items[item.group].append((item.order, str(item.label), reverse(item.url_name)))
-                except NoReverseMatch:
-                    continue
+                url = _menu_url(item.url_name, prefix, urlconf)
+                if url is not None:
+                    items[item.group].append((item.order, str(item.label), url))
     return [(key, label, [(name, url) for _, name, url in sorted(items[key])]) for key, label in GROUPS]

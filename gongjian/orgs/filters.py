@@ -15,6 +15,18 @@ from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .forms import TreeChoiceField
 from .models import CapabilityTag, Membership, Organization, Person, Region
 
+# Filter querysets are given as functions: a FilterSet deep-copies its filters for every
+# request, and deep-copying a QuerySet copies its whole query (a third of building the
+# directory's filters).
+
+
+def _all_regions(request):
+    return Region.objects.all()
+
+
+def _all_tags(request):
+    return CapabilityTag.objects.all()
+
 
 def _visible_organizations(request):
     if request is None:
@@ -36,8 +48,8 @@ class AlwaysBoundFilterSet(django_filters.FilterSet):
 class RegionFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     level = django_filters.TypedChoiceFilter(label=_("Level"), choices=RegionLevel.choices, coerce=int)
-    parent = django_filters.ModelChoiceFilter(label=_("Parent region"), queryset=Region.objects.all(), to_field_name="uuid")
-    within = TreeChoiceFilter(label=_("Within region"), queryset=Region.objects.all(), to_field_name="uuid", method="filter_within")
+    parent = django_filters.ModelChoiceFilter(label=_("Parent region"), queryset=_all_regions, to_field_name="uuid")
+    within = TreeChoiceFilter(label=_("Within region"), queryset=_all_regions, to_field_name="uuid", method="filter_within")
 
     class Meta:
         model = Region
@@ -54,13 +66,13 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
     region = TreeChoiceFilter(
         label=_("Region"),
-        queryset=Region.objects.all(),
+        queryset=_all_regions,
         to_field_name="uuid",
         method="filter_region",
         help_text=_("Includes the regions below it."),
     )
     tag = django_filters.ModelChoiceFilter(
-        label=_("Capability"), queryset=CapabilityTag.objects.all(), to_field_name="name", field_name="tags"
+        label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrgStatus.choices)
     parent = django_filters.ModelChoiceFilter(

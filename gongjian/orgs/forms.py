@@ -17,12 +17,28 @@ from .choices import MembershipRole
 from .models import CapabilityTag, Membership, Organization, Person, Region
 
 
+def _indented(name, path):
+    return "\u3000" * max(path.count("/") - 2, 0) + name
+
+
+class TreeChoiceIterator(forms.models.ModelChoiceIterator):
+    """Options from (key, name, path) rows: every region can be an option, and building a
+    model instance for each took most of the time of rendering the directory's filters."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for key, name, path in self.queryset.values_list(self.field.to_field_name or "pk", "name", "path"):
+            yield (key, _indented(name, path))
+
+
 class TreeChoiceField(forms.ModelChoiceField):
     """Options ordered by materialized path and indented by depth, so the select reads like the tree."""
 
+    iterator = TreeChoiceIterator
+
     def label_from_instance(self, obj):
-        depth = max(obj.path.count("/") - 2, 0)
-        return "\u3000" * depth + str(obj)
+        return _indented(str(obj), obj.path)
 
 
 class LinesField(forms.CharField):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -30,6 +30,7 @@ from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditVi
 from . import timeline
 from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
+from .listing import attach_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
 
 
@@ -102,19 +103,20 @@ def _is_uuid(value) -> bool:
 
 
 class OrganizationListView(ObjectListView):
-    queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
+    queryset = Organization.objects.all()
     filterset_class = OrganizationFilterSet
     template_name = "orgs/organization_list.html"
     table_template_name = "orgs/partials/organization_table.html"
     title = gettext_lazy("Organization directory")
+    count_later = True
     export_filename = "organizations.xlsx"
     export_columns = (
         (pgettext_lazy("organization", "Name"), "name"),
         (gettext_lazy("Short name"), "short_name"),
         (gettext_lazy("Sector"), lambda o: o.get_sector_display()),
         (gettext_lazy("Kind"), lambda o: o.get_kind_display()),
-        (gettext_lazy("Parent organization"), lambda o: o.parent.name if o.parent_id else ""),
-        (gettext_lazy("Region"), lambda o: o.region.name if o.region_id else ""),
+        (gettext_lazy("Parent organization"), lambda o: o.parent_name or ""),
+        (gettext_lazy("Region"), lambda o: o.region_name or ""),
         (gettext_lazy("Capability tags"), lambda o: [t.name for t in o.tags.all()]),
         (gettext_lazy("Unified social credit code"), "credit_code"),
         (gettext_lazy("Address"), "address"),
@@ -134,7 +136,20 @@ class OrganizationListView(ObjectListView):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return super().get_queryset(request).annotate(member_count=Coalesce(Subquery(members), 0)).order_by("path")
+        # The row shows only the parent's and the region's names: two columns, not two model
+        # instances per row (a third of building the page at 100k organizations).
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Coalesce(Subquery(members), 0), parent_name=F("parent__name"), region_name=F("region__name"))
+            .order_by("path")
+        )
+        return queryset.prefetch_related("tags") if request.GET.get("export") == "xlsx" else queryset
+
+    def paginate(self, request, queryset):
+        page = super().paginate(request, queryset)
+        attach_tag_names(page.object_list)
+        return page
 
     def can_create(self, request):
         return may_create_organizations(request.user)
@@ -306,6 +321,7 @@ class PersonListView(ObjectListView):
     template_name = "orgs/person_list.html"
     table_template_name = "orgs/partials/person_table.html"
     title = gettext_lazy("People")
+    count_later = True
     export_filename = "people.xlsx"
     # Exports carry masked phones only; the unmasked number is never bulk-exported.
     export_columns = (

@@ -54,6 +54,19 @@ class RegionSerializer(CleanModelSerializer):
         read_only_fields = ["uuid", "created_at", "updated_at"]
 
 
+class TagNamesField(serializers.ManyRelatedField):
+    """Tags by name; a list page supplies the names (``orgs.listing.attach_tag_names``) instead of a prefetch."""
+
+    def get_attribute(self, instance):
+        names = instance.__dict__.get("tag_names")
+        if names is not None:
+            return names
+        return [tag.name for tag in super().get_attribute(instance)]
+
+    def to_representation(self, iterable):
+        return list(iterable)
+
+
 def _parents_for(queryset, user, serializer):
     allowed = queryset.filter(pk__in=Organization.objects.parents_for(user).values("pk"))
     instance = getattr(serializer, "instance", None)
@@ -66,7 +79,9 @@ def _parents_for(queryset, user, serializer):
 class OrganizationSerializer(CleanModelSerializer):
     parent = ScopedSlugRelatedField(limit=_parents_for, queryset=Organization.objects.all(), required=False, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="uuid", queryset=Region.objects.all(), required=False, allow_null=True)
-    tags = serializers.SlugRelatedField(slug_field="name", queryset=CapabilityTag.objects.all(), many=True, required=False)
+    tags = TagNamesField(
+        child_relation=serializers.SlugRelatedField(slug_field="name", queryset=CapabilityTag.objects.all()), required=False
+    )
     parent_name = serializers.CharField(source="parent.name", read_only=True, default="")
     region_name = serializers.CharField(source="region.name", read_only=True, default="")
     contact_phone = serializers.CharField(

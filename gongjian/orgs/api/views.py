@@ -15,6 +15,7 @@ from gongjian.lib.access import scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
 
 from ..filters import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet, RegionFilterSet
+from ..listing import attach_tag_names
 from ..models import Membership, Organization, Person, Region, may_create_organizations
 from .serializers import MembershipSerializer, OrganizationSerializer, PersonSerializer, RegionSerializer
 
@@ -74,9 +75,19 @@ class RegionViewSet(OrgsViewSet):
 class OrganizationViewSet(OrgsViewSet):
     """Party organizations and units. DELETE archives; an organization with active sub-organizations refuses."""
 
-    queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
+    # The parent and region are shown by UUID and name only; tags are attached per page.
+    queryset = Organization.objects.select_related("parent", "region").only(
+        *(field.attname for field in Organization._meta.concrete_fields),
+        *(f"{relation}__{name}" for relation in ("parent", "region") for name in ("uuid", "name")),
+    )
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_tag_names(page)
+        return page
 
     @extend_schema(request=None, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -107,6 +108,22 @@ class TestDirectory:
         assert (f'href="{expected}"' in html) if expected else ("bi-upload" not in html)
         monkeypatch.setattr("gongjian.orgs.views._import_url", lambda: "/imports/start-here/")
         assert 'href="/imports/start-here/"' in admin_client.get(LIST).content.decode()
+
+    def test_it_pages_without_counting_and_counts_in_a_second_request(self, world, admin_client):
+        for n in range(21):
+            Organization.objects.create(name=f"分页测试{n:02d}党支部", sector="school", kind="branch", parent=world.own_org)
+        first = admin_client.get(LIST, {"q": "分页测试"}).content.decode()
+        assert "page=2" in first and "count=1" in first
+        second = admin_client.get(LIST, {"q": "分页测试", "page": "2"}, **HTMX_TABLE).content.decode()
+        assert "page=3" not in second and "page=1" in second
+        names = set(re.findall(r">(分页测试\d+党支部)</a>", first + second))
+        assert len(names) == 21 and len(re.findall(r">(分页测试\d+党支部)</a>", second)) == 1
+        assert admin_client.get(LIST, {"q": "分页测试", "count": "1"}).content.decode() == "共 21 条"
+
+    def test_it_counts_only_what_the_user_sees(self, world, client_for):
+        visible = Organization.objects.visible_to(world.org_admin).active().count()
+        assert visible < Organization.objects.active().count()
+        assert client_for(world.org_admin).get(LIST, {"count": "1"}).content.decode() == f"共 {visible} 条"
 
     def test_it_offers_creation_to_admins_only(self, world, client_for):
         create = reverse("orgs:organization_create")

@@ -1,0 +1,25 @@
+from html import escape
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def select_options(field, blank_label=""):
+    """The <option>s of a bound choice field, built in one pass.
+
+    A template loop over ``field.field.choices`` counts a model choice field's rows before
+    reading them and recomputes ``field.value`` for every option; for the directory's
+    region filter (every region an option) that was the larger part of the page's render.
+    """
+    current = field.value()
+    selected = {str(v) for v in current} if isinstance(current, (list, tuple)) else {"" if current is None else str(current)}
+    selected.discard("")
+    parts = []
+    for value, label in field.field.choices:
+        value = str(value)
+        mark = " selected" if value in selected else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label if value else blank_label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped above)
