@@ -39,6 +39,10 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_queryset(self, request):
         return self.queryset.all().visible_to(request.user)
 
+    def with_row_details(self, request, queryset):
+        """Hook: annotations and joins the rows show, left out when the list is only counted."""
+        return queryset
+
     def export_rows(self, queryset):
         # iterator() keeps memory flat for large exports and still honours prefetch_related.
         for obj in queryset.iterator(chunk_size=2000):
@@ -63,13 +67,13 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         filterset, queryset = self.filter(request)
+        if self.count_later and request.GET.get("count") == "1":
+            return HttpResponse(self.total_text(queryset.order_by().count()))
+        queryset = self.with_row_details(request, queryset)
         if request.GET.get("export") == "xlsx" and self.export_columns:
             record(Action.EXPORT, changes={"list": self.export_filename, "filters": request.GET.dict()}, object_repr=str(self.title))
             headers = [str(header) for header, _ in self.export_columns]
             return xlsx_response(self.export_filename, headers, self.export_rows(queryset), title=str(self.title))
-        if self.count_later and request.GET.get("count") == "1":
-            # Only the number: no ordering, annotations or joins the page needs.
-            return HttpResponse(self.total_text(queryset.order_by().values("pk").count()))
         page = self.paginate(request, queryset)
         query = request.GET.copy()
         query.pop("page", None)
