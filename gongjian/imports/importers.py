@@ -460,7 +460,9 @@ class OrganizationImporter(Importer):
         for row in rows:
             by_depth[depth(row.instance)].append(row.instance)
         for level in sorted(by_depth):
-            instances = by_depth[level]
+            # Siblings get consecutive ids (in sheet order, as the sort is stable), so the path UPDATE
+            # of one parent's new children rewrites neighbouring rows instead of rows all over the table.
+            instances = sorted(by_depth[level], key=lambda instance: instance.parent.pk if instance.parent is not None else 0)
             # bulk_create takes each parent's id from the parent object, created one level up.
             Organization.objects.bulk_create(instances, batch_size=self.batch_size)
             # The path needs the new id: one UPDATE per parent sets "<parent path><id>/" for all its new children.

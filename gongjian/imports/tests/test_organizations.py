@@ -178,6 +178,21 @@ def test_it_creates_a_tree_with_regions_tags_and_encrypted_phones(world, org_she
     assert list(town.descendants().order_by("path")) == [community, branch]
 
 
+def test_it_gives_the_children_of_each_parent_ids_in_sheet_order(world, org_sheet):
+    # Rows under two parents, interleaved: siblings are inserted together, each parent's in sheet order.
+    parents = ["示例学院党委", "广富林街道党工委", "示例学院党委/工业设计系教工党支部"]
+    names = [f"交错{i}党小组" for i in range(9)]
+    counts = run(world.alliance_admin, org_sheet([org_row(name, parent=parents[i % 3]) for i, name in enumerate(names)]))
+    assert counts[CREATE] == 9
+    created = {org.name: org for org in Organization.objects.filter(name__in=names).select_related("parent")}
+    for parent in (world.own_org, world.foreign_org, world.own_branch):
+        children = [name for name in names if created[name].parent == parent]
+        assert len(children) == 3
+        assert [created[name].pk for name in children] == sorted(created[name].pk for name in children)
+        assert list(parent.children.filter(name__in=names).order_by("path").values_list("name", flat=True)) == children
+        assert all(created[name].path == f"{parent.path}{created[name].pk}/" for name in children)
+
+
 def test_it_updates_instead_of_duplicating_when_imported_again(world, org_sheet):
     rows = [
         org_row("甲公司党支部", parent="示例学院党委", code=credit_code(21), address="文翔路1号", tags="工业设计"),
