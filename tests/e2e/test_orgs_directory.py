@@ -24,6 +24,8 @@ def test_it_filters_the_directory_live_by_pinyin(page, live_server, login):
     expect(table).to_contain_text("街道办公室党支部")
     expect(table).to_contain_text("广富林街道党工委")
     expect(table).not_to_contain_text("示例学院党委")  # outside the outsider's scope
+    # The total is counted in a second request after the page is shown, within scope.
+    expect(page.locator("[data-role=total]")).to_have_text("共 2 条")
 
     page.locator("#id_q").press_sequentially("gfl", delay=50)
     # HTMX swaps only the table and pushes the filter into the address bar.
@@ -31,6 +33,7 @@ def test_it_filters_the_directory_live_by_pinyin(page, live_server, login):
     expect(table.get_by_role("link", name="广富林街道党工委")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=gfl"))
     assert page.locator("#id_q").input_value() == "gfl"  # the search box was not replaced
+    expect(page.locator("[data-role=total]")).to_have_text("共 1 条")
 
     table.get_by_role("link", name="广富林街道党工委").click()
     expect(page.locator("h1")).to_contain_text("广富林街道党工委")
