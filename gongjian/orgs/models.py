@@ -358,6 +358,8 @@ class Person(ArchivableModel, TrackedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
+        # The people list reads live people in name order: a page of 500,000 sorted them all first (90 ms).
+        indexes = [models.Index(fields=["archived_at", "name", "id"], name="orgs_person_live_name")]
         constraints = [
             models.UniqueConstraint(fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="orgs_person_unique_phone"),
             models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="orgs_person_unique_id_number"),
