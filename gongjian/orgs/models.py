@@ -320,10 +320,10 @@ class PersonQuerySet(ScopedQuerySet, ArchivableQuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        q = models.Q(name__icontains=text) | models.Q(pinyin_initials__startswith=text.lower())
         if text.isdigit() and len(text) >= 7:
-            q |= models.Q(phone_hash=lookup_hash(text))
-        return self.filter(q)
+            # A phone number: found by its lookup hash, not compared with every name.
+            return self.filter(phone_hash=lookup_hash(text))
+        return self.filter(models.Q(name__icontains=text) | models.Q(pinyin_initials__startswith=text.lower()))
 
 
 class Person(ArchivableModel, TrackedModel):
@@ -358,8 +358,14 @@ class Person(ArchivableModel, TrackedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "pk"]
-        # The people list reads live people in name order: a page of 500,000 sorted them all first (90 ms).
-        indexes = [models.Index(fields=["archived_at", "name", "id"], name="orgs_person_live_name")]
+        indexes = [
+            # The people list reads live people in name order: a page of 500,000 sorted them all
+            # first (90 ms). The search columns ride along, so a search scans this index alone
+            # (65 ms for a term nobody matches) instead of looking up every person's row (1 s).
+            models.Index(
+                fields=["name", "id", "pinyin_initials"], condition=models.Q(archived_at__isnull=True), name="orgs_person_live_name"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="orgs_person_unique_phone"),
             models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""), name="orgs_person_unique_id_number"),
