@@ -161,11 +161,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "gongjian.sqlite3",
-            # WAL and a busy timeout let the web process and the task worker share the file.
+            # WAL and a busy timeout let the web process and the task worker share the file. A 64 MB
+            # page cache (the default is 2 MB) keeps the indexes of 100,000 organizations in memory:
+            # importing 10,000 of them missed the cache on most index inserts.
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
             },
         }
     }

@@ -57,21 +57,20 @@ def _stored_form(changes: dict) -> dict:
 
     The MAC is computed before the JSON round trip, so tuples, dates and the like must already be
     in their stored form. Diffs from recording.masked_diff() (text keys, [old, new] pairs of plain
-    values) already are and pass unchanged; anything else goes through JSON once.
+    values or of lists of them, such as tags) already are and pass unchanged; anything else goes
+    through JSON once.
     """
-    for key, value in changes.items():
-        kind = type(value)
-        if type(key) is not str:
-            break
-        if kind is list:
-            if all(type(item) in _SCALARS for item in value):
-                continue
-            break
-        if kind not in _SCALARS:
-            break
-    else:
+    if all(type(key) is str and _plain(value, depth=2) for key, value in changes.items()):
         return changes
     return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+
+
+def _plain(value, depth) -> bool:
+    """A scalar, or a list of plain values nested at most ``depth`` deep ([old, new] tag lists)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    return kind is list and depth > 0 and all(_plain(item, depth - 1) for item in value)
 
 
 def append(records: Iterable[Record], batch_size: int = 1000) -> int:

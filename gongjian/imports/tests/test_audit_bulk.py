@@ -33,6 +33,17 @@ def test_it_stores_changes_in_the_form_they_read_back(world):
     assert verify_chain() is None
 
 
+def test_it_stores_nested_lists_of_plain_values_as_they_are(world):
+    # A tag change is [old tags, new tags]; deeper or non-plain values still go through JSON.
+    changes = {"tags": [["工业设计"], ["工业设计", "志愿服务"]], "deep": [[[1]]], "mixed": [[None, datetime.date(2025, 3, 1)]]}
+    plain = {"tags": changes["tags"]}
+    assert bulk._stored_form(plain) is plain  # no JSON round trip needed
+    bulk.append([bulk.entry(Action.UPDATE, world.own_org, changes=changes, actor=world.alliance_admin)])
+    stored = Record.objects.order_by("-pk").first()
+    assert stored.changes == {"tags": [["工业设计"], ["工业设计", "志愿服务"]], "deep": [[[1]]], "mixed": [[None, "2025-03-01"]]}
+    assert verify_chain() is None
+
+
 def test_it_records_the_source_address_and_outcome_given(world):
     bulk.append([bulk.entry(Action.IMPORT, actor=world.alliance_admin, ip="10.0.0.7", outcome=Outcome.FAILURE, object_repr="名单.xlsx")])
     stored = Record.objects.order_by("-pk").first()
