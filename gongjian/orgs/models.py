@@ -233,12 +233,12 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
             models.CheckConstraint(condition=models.Q(status__in=OrgStatus.values), name="orgs_org_status_valid"),
         ]
         indexes = [
-            models.Index(fields=["sector", "kind"]),
             models.Index(Lower("name"), name="orgs_org_name_lower"),
-            # The directory lists live organizations in tree order, often of one sector: with these
-            # a page is read straight from the index and its total counted without the table.
-            models.Index(fields=["archived_at", "path"], name="orgs_org_live_path"),
-            models.Index(fields=["sector", "archived_at", "path"], name="orgs_org_sector_live_path"),
+            # The directory lists live organizations in tree order, often of one sector: with these a
+            # page is read straight from the index. Partial, because PostgreSQL does not take
+            # "archived_at IS NULL" on a leading column as fixing the order of the columns after it.
+            models.Index(fields=["path"], condition=models.Q(archived_at__isnull=True), name="orgs_org_live_path"),
+            models.Index(fields=["sector", "path"], condition=models.Q(archived_at__isnull=True), name="orgs_org_sector_live_path"),
         ]
 
     def __str__(self):
