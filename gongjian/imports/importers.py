@@ -60,6 +60,16 @@ def organizations_named(names):
     return candidates.filter(name__in=wanted).order_by()
 
 
+def _reserve_ids(model, count: int) -> list[int]:
+    """The next ``count`` ids of a PostgreSQL table's sequence, taken in one query."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, model._meta.pk.column, count]
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def _split_path(value: str) -> list[str]:
     return [part.strip() for part in value.replace("／", "/").split("/") if part.strip()]
 
@@ -463,6 +473,14 @@ class OrganizationImporter(Importer):
             # Siblings get consecutive ids (in sheet order, as the sort is stable), so the path UPDATE
             # of one parent's new children rewrites neighbouring rows instead of rows all over the table.
             instances = sorted(by_depth[level], key=lambda instance: instance.parent.pk if instance.parent is not None else 0)
+            if connection.vendor == "postgresql":
+                # PostgreSQL hands out the ids first, so each path is written in the INSERT itself;
+                # the UPDATE below took 0.55 s of 10,000 rows there. (On SQLite it is the faster way.)
+                for instance, pk in zip(instances, _reserve_ids(Organization, len(instances)), strict=True):
+                    instance.pk = pk
+                    instance.path = f"{instance.parent.path if instance.parent is not None else '/'}{pk}/"
+                Organization.objects.bulk_create(instances, batch_size=self.batch_size)
+                continue
             # bulk_create takes each parent's id from the parent object, created one level up.
             Organization.objects.bulk_create(instances, batch_size=self.batch_size)
             # The path needs the new id: one UPDATE per parent sets "<parent path><id>/" for all its new children.
@@ -504,11 +522,17 @@ class OrganizationImporter(Importer):
         for batch in chunked(changed):
             through.objects.filter(organization_id__in=batch).delete()
         links = [(row.instance.pk, self.tags_by_name[tag]) for row in rows for tag in row.data["tags"]]
-        # A plain two-column link table: one prepared INSERT for all links instead of a model
-        # instance each. No link can exist yet (new organizations, or links deleted above).
+        # A plain two-column link table: multi-row INSERTs of the pairs instead of a model instance
+        # each (executemany sent PostgreSQL one statement per link: 0.38 s for 20,000 of them).
+        # No link can exist yet (new organizations, or links deleted above).
         table = connection.ops.quote_name(through._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} (organization_id, capabilitytag_id) VALUES (%s, %s)", links)  # noqa: S608  (table name from the model)
+            for batch in chunked(links, 400):  # 800 parameters: below SQLite's limit on old builds too
+                values = ", ".join(["(%s, %s)"] * len(batch))
+                cursor.execute(
+                    f"INSERT INTO {table} (organization_id, capabilitytag_id) VALUES {values}",  # noqa: S608  (table name from the model)
+                    [value for pair in batch for value in pair],
+                )
         return ()
 
 
