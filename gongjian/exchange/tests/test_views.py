@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _need(organization, publish=False, title="采样亭改造设计"):
-    need = Need.objects.create(organization=organization, title=title, category=Category.objects.get(name="设计规划"))
+    need = Need.objects.create(organization=organization, title=title, category=Category.objects.get_or_create(name="设计规划", defaults={"order": 30})[0])
     if publish:
         need.publish()
     return need

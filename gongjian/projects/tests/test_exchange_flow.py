@@ -2,15 +2,15 @@
 
 import pytest
 
-from gongjian.exchange.models import Category, Need
+from gongjian.exchange.models import Need
 from gongjian.projects.models import Project
 
 
 @pytest.fixture
-def published_need(world):
+def published_need(world, category):
     need = Need.objects.create(
         organization=world.foreign_org,
-        category=Category.objects.first(),
+        category=category,
         title="25 个采样亭改造设计",
         description="为街道 25 个采样亭做个性化改造设计",
     )

@@ -1,14 +1,14 @@
 import pytest
 
-from gongjian.exchange.models import Category, Claim, Need, Resource
+from gongjian.exchange.models import Claim, Need, Resource
 from gongjian.orgs.models import Organization
 from gongjian.projects.models import Project, ProjectEvent
 
 
 @pytest.fixture
-def need(world):
+def need(world, category):
     return Need.objects.create(
-        organization=world.foreign_org, category=Category.objects.first(), title="采样亭改造设计", description="25 个采样亭的个性化改造"
+        organization=world.foreign_org, category=category, title="采样亭改造设计", description="25 个采样亭的个性化改造"
     )
 
 
@@ -46,8 +46,8 @@ def test_it_joins_an_existing_project_without_duplicating_partners(world, need, 
     assert project.lead == world.own_org
 
 
-def test_it_links_a_requested_resource_and_its_owner(world):
-    resource = Resource.objects.create(organization=world.own_org, category=Category.objects.first(), title="工业设计专业服务")
+def test_it_links_a_requested_resource_and_its_owner(world, category):
+    resource = Resource.objects.create(organization=world.own_org, category=category, title="工业设计专业服务")
     claim = Claim.objects.create(resource=resource, claimant=world.foreign_org)
 
     project = Project.objects.from_claim(claim)
