@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import pgettext_lazy
 
@@ -47,7 +48,8 @@ def _menu_url(url_name, script_prefix, urlconf):
 
 def menu_for(user):
     items = {key: [] for key, _ in GROUPS}
-    prefix, urlconf = get_script_prefix(), get_urlconf()
+    # The settings' URLconf is part of the key too: tests and tools swap it without a request.
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     for config in apps.get_app_configs():
         for item in getattr(config, "menu", ()):
             if item.group in items and item.visible(user):

@@ -1,0 +1,32 @@
+"""The main menu: each app's items, for the user's role, with URLs reversed once per URLconf."""
+
+import sys
+import types
+
+import pytest
+from django.test import override_settings
+from django.urls import include, path
+
+from gongjian.lib.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(menu):
+    return {url for _key, _label, items in menu for _name, url in items}
+
+
+def test_it_shows_administration_to_admins_only(world, admins):
+    assert not any(key == "admin" and items for key, _label, items in menu_for(world.member))
+    assert any(key == "admin" and items for key, _label, items in menu_for(admins.system))
+
+
+def test_it_follows_a_changed_urlconf(world, monkeypatch):
+    before = urls(menu_for(world.alliance_admin))
+    assert "/orgs/" in before
+    module = types.ModuleType("prefixed_urls")
+    module.urlpatterns = [path("site/", include("gongjian.urls"))]
+    monkeypatch.setitem(sys.modules, "prefixed_urls", module)
+    with override_settings(ROOT_URLCONF="prefixed_urls"):
+        after = urls(menu_for(world.alliance_admin))
+    assert after == {f"/site{url}" for url in before}
