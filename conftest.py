@@ -20,6 +20,16 @@ def world(db):
 
 
 @pytest.fixture
+def design(db):
+    """The exchange category 设计规划, for needs and resources in any app's tests."""
+    from gongjian.exchange.models import Category
+
+    # get_or_create: transaction=True tests (the browser journeys among them) flush the rows the
+    # data migration seeded, and tests without a django_db mark may run after them.
+    return Category.objects.get_or_create(name="设计规划", defaults={"order": 30})[0]
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) -> a Django test client signed in as user."""
     from gongjian.lib.testing import sign_in

@@ -11,12 +11,6 @@ from gongjian.orgs.models import Membership, Organization
 
 
 @pytest.fixture
-def design(db):
-    # get_or_create: transaction=True tests flush the rows the data migration seeded.
-    return Category.objects.get_or_create(name="设计规划", defaults={"order": 30})[0]
-
-
-@pytest.fixture
 def volunteering(db):
     return Category.objects.get_or_create(name="志愿服务", defaults={"order": 50})[0]
 

@@ -15,15 +15,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def category(db):
-    # get_or_create: transaction=True tests (the browser journeys among them) flush the rows the
-    # data migration seeded, and tests without a django_db mark may run after them.
-    from gongjian.exchange.models import Category
-
-    return Category.objects.get_or_create(name="设计规划", defaults={"order": 30})[0]
-
-
-@pytest.fixture
 def project(world):
     """Active: led by the college (own_org), with the street (foreign_org) as partner."""
     return active_project(world.own_org, partners=[world.foreign_org], title="采样亭改造", brand="茸城e家")

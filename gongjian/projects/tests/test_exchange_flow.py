@@ -7,10 +7,10 @@ from gongjian.projects.models import Project
 
 
 @pytest.fixture
-def published_need(world, category):
+def published_need(world, design):
     need = Need.objects.create(
         organization=world.foreign_org,
-        category=category,
+        category=design,
         title="25 个采样亭改造设计",
         description="为街道 25 个采样亭做个性化改造设计",
     )

@@ -6,9 +6,9 @@ from gongjian.projects.models import Project, ProjectEvent
 
 
 @pytest.fixture
-def need(world, category):
+def need(world, design):
     return Need.objects.create(
-        organization=world.foreign_org, category=category, title="采样亭改造设计", description="25 个采样亭的个性化改造"
+        organization=world.foreign_org, category=design, title="采样亭改造设计", description="25 个采样亭的个性化改造"
     )
 
 
@@ -46,8 +46,8 @@ def test_it_joins_an_existing_project_without_duplicating_partners(world, need, 
     assert project.lead == world.own_org
 
 
-def test_it_links_a_requested_resource_and_its_owner(world, category):
-    resource = Resource.objects.create(organization=world.own_org, category=category, title="工业设计专业服务")
+def test_it_links_a_requested_resource_and_its_owner(world, design):
+    resource = Resource.objects.create(organization=world.own_org, category=design, title="工业设计专业服务")
     claim = Claim.objects.create(resource=resource, claimant=world.foreign_org)
 
     project = Project.objects.from_claim(claim)
