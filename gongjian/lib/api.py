@@ -1,5 +1,7 @@
 """Shared API pieces: one validation path (Model.full_clean), scoped viewsets."""
 
+import copy
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +37,18 @@ def exception_handler(exc, context):
 
 class CleanModelSerializer(serializers.ModelSerializer):
     """Runs Model.full_clean() so the API enforces exactly the form's rules."""
+
+    def get_fields(self):
+        # ModelSerializer builds every field from the model's metadata for each serializer
+        # instance, 0.6 ms of a 50-row list. The result depends only on the class and its
+        # Meta, so it is built once per class; each instance gets fresh copies (as DRF does
+        # for declared fields), which a subclass may then change for its request.
+        cls = type(self)
+        prototypes = cls.__dict__.get("_field_prototypes")
+        if prototypes is None:
+            prototypes = super().get_fields()
+            cls._field_prototypes = prototypes
+        return copy.deepcopy(prototypes)
 
     @cached_property
     def _readable_fields(self):

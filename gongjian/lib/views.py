@@ -31,6 +31,7 @@ class ObjectListView(LoginRequiredMixin, View):
     filterset_class = None
     template_name = ""
     table_template_name = ""
+    table_class = None  # a lib.tables.Table for lists whose rows are built in Python
     title = ""
     export_filename = "export.xlsx"
     export_columns: tuple[tuple[str, object], ...] = ()
@@ -82,6 +83,7 @@ class ObjectListView(LoginRequiredMixin, View):
             "filterset": filterset,
             "page_obj": page,
             "object_list": page.object_list,
+            "table": self.table_class(page.object_list) if self.table_class else None,
             "querystring": query.urlencode(),
             "page_sizes": PAGE_SIZES,
             "can_create": self.can_create(request),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
+from gongjian.lib.refdata import kept_rows
 
 from .choices import MembershipRole
 from .models import CapabilityTag, Membership, Organization, Person, Region
@@ -28,8 +29,16 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for key, name, path in self.queryset.values_list(self.field.to_field_name or "pk", "name", "path"):
-            yield (key, _indented(name, path))
+        key = self.field.to_field_name or "pk"
+        if self.queryset.model is Region:
+            yield from kept_rows(self.queryset, f"tree:{key}", lambda queryset: self.options(queryset, key))
+        else:
+            yield from self.options(self.queryset, key)
+
+    @staticmethod
+    def options(queryset, key):
+        # The value as text: that is how a form compares it with the submitted one.
+        return [(str(value), _indented(name, path)) for value, name, path in queryset.values_list(key, "name", "path")]
 
 
 class TreeChoiceField(forms.ModelChoiceField):

@@ -32,6 +32,7 @@ from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
 from .listing import attach_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
+from .tables import OrganizationTable
 
 
 def build_forest(nodes, key=lambda node: node.pk):
@@ -107,6 +108,7 @@ class OrganizationListView(ObjectListView):
     filterset_class = OrganizationFilterSet
     template_name = "orgs/organization_list.html"
     table_template_name = "orgs/partials/organization_table.html"
+    table_class = OrganizationTable
     title = gettext_lazy("Organization directory")
     count_later = True
     export_filename = "organizations.xlsx"

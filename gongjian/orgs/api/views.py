@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -75,13 +76,20 @@ class RegionViewSet(OrgsViewSet):
 class OrganizationViewSet(OrgsViewSet):
     """Party organizations and units. DELETE archives; an organization with active sub-organizations refuses."""
 
-    # The parent and region are shown by UUID and name only; tags are attached per page.
-    queryset = Organization.objects.select_related("parent", "region").only(
-        *(field.attname for field in Organization._meta.concrete_fields),
-        *(f"{relation}__{name}" for relation in ("parent", "region") for name in ("uuid", "name")),
-    )
+    queryset = Organization.objects.all()
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # The parent and region are shown by UUID and name only: columns of the row, read by
+            # the serializer's Selected* fields, instead of two model instances per row. Tags
+            # are attached per page. A detail, which may be saved, follows the relations.
+            return queryset.annotate(
+                parent_uuid=F("parent__uuid"), parent_name=F("parent__name"), region_uuid=F("region__uuid"), region_name=F("region__name")
+            )
+        return queryset.select_related("parent", "region")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
