@@ -101,6 +101,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
         # Visible but not editable answers 403 from get_object().
         return self.queryset.all().visible_to(self.request.user)
 
+    def with_row_details(self, queryset):
+        """Hook: columns a list's page shows, left out when the list is only counted (lib.api_policy)."""
+        return queryset
+
     def get_object(self):
         obj = super().get_object()
         if self.action in ("update", "partial_update", "destroy") and not self.queryset.editable_by(self.request.user).filter(pk=obj.pk).exists():

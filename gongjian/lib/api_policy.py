@@ -27,7 +27,9 @@ class Pagination(pagination.PageNumberPagination):
         number = int(raw) if raw.isdigit() else 0
         if number < 1:
             raise NotFound(self.invalid_page_message.format(page_number=raw, message=_("That page number is not valid")))
-        self.page = Window(queryset, number, page_size)
+        # Columns only the rows show (joins, subqueries) are added for the page, not the count.
+        with_row_details = getattr(view, "with_row_details", None)
+        self.page = Window(with_row_details(queryset) if with_row_details else queryset, number, page_size)
         if number > 1 and not self.page.object_list:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=_("That page contains no results")))
         self.count = self.page.total_if_known

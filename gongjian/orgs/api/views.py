@@ -82,14 +82,15 @@ class OrganizationViewSet(OrgsViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "list":
-            # The parent and region are shown by UUID and name only: columns of the row, read by
-            # the serializer's Selected* fields, instead of two model instances per row. Tags
-            # are attached per page. A detail, which may be saved, follows the relations.
-            return queryset.annotate(
-                parent_uuid=F("parent__uuid"), parent_name=F("parent__name"), region_uuid=F("region__uuid"), region_name=F("region__name")
-            )
-        return queryset.select_related("parent", "region")
+        return queryset if self.action == "list" else queryset.select_related("parent", "region")
+
+    def with_row_details(self, queryset):
+        # A list shows the parent and region by UUID and name only: columns of the row, read by
+        # the serializer's Selected* fields, instead of two model instances per row. Tags are
+        # attached per page. A detail, which may be saved, follows the relations.
+        return queryset.annotate(
+            parent_uuid=F("parent__uuid"), parent_name=F("parent__name"), region_uuid=F("region__uuid"), region_name=F("region__name")
+        )
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -29,12 +29,32 @@ class TestOrganizations:
         assert "id" not in branch
 
     def test_it_shows_an_organization_the_same_in_the_list_and_alone(self, world, api_for):
+        """A list reads the parent and region as columns, a detail follows the relations: the same JSON."""
         world.own_branch.tags.add(CapabilityTag.objects.create(name="志愿服务"), CapabilityTag.objects.create(name="工业设计"))
-        client = api_for(world.org_admin)
+        client = api_for(world.alliance_admin)
         listed = {row["uuid"]: row for row in client.get(f"{API}/organizations/").json()["results"]}
-        alone = client.get(f"{API}/organizations/{world.own_branch.uuid}/").json()
-        assert listed[str(world.own_branch.uuid)] == alone
-        assert alone["tags"] == ["工业设计", "志愿服务"]
+        assert len(listed) == 3
+        for uuid, row in listed.items():
+            assert client.get(f"{API}/organizations/{uuid}/").json() == row
+        assert listed[str(world.own_branch.uuid)]["tags"] == ["工业设计", "志愿服务"]
+        top = listed[str(world.own_org.uuid)]
+        assert top["parent"] is None and top["parent_name"] == ""
+
+    def test_it_answers_a_change_of_parent_with_the_new_parent(self, world, api_for):
+        response = api_for(world.alliance_admin).patch(
+            f"{API}/organizations/{world.own_branch.uuid}/", {"parent": str(world.foreign_org.uuid)}, format="json"
+        )
+        assert response.status_code == 200, response.json()
+        assert response.json()["parent"] == str(world.foreign_org.uuid) and response.json()["parent_name"] == world.foreign_org.name
+
+    def test_it_counts_without_the_columns_only_rows_show(self, world, api_for):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert api_for(world.alliance_admin).get(f"{API}/organizations/", {"page_size": 1, "count": "true"}).json()["count"] == 3
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "orgs_organization" in q["sql"]]
+        assert len(counts) == 1 and "JOIN" not in counts[0]
 
     def test_it_shares_the_ui_filters(self, world, api_for):
         client = api_for(world.alliance_admin)
