@@ -11,6 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -35,6 +37,9 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+_MISSING = object()
+
+
 class CleanModelSerializer(serializers.ModelSerializer):
     """Runs Model.full_clean() so the API enforces exactly the form's rules."""
 
@@ -55,6 +60,34 @@ class CleanModelSerializer(serializers.ModelSerializer):
         # DRF walks every field again for each row to skip the write-only ones; a list of
         # 50 rows did that a thousand times. The fields of a bound serializer do not change.
         return [field for field in self.fields.values() if not field.write_only]
+
+    @cached_property
+    def _readers(self):
+        """(name, field, attribute) per readable field; the attribute is set where reading the
+        value is a plain getattr() (one source attribute, the base get_attribute())."""
+        readers = []
+        for field in self._readable_fields:
+            plain = type(field).get_attribute is serializers.Field.get_attribute and len(field.source_attrs) == 1
+            readers.append((field.field_name, field, field.source_attrs[0] if plain else None))
+        return readers
+
+    def to_representation(self, instance):
+        # DRF's own loop, except that a plain attribute is read with getattr() instead of
+        # through get_attribute()'s general path (nested sources, mappings, callables): a
+        # fifth of a 50-row list's serializing. Anything unusual takes DRF's path.
+        ret = {}
+        for name, field, attr in self._readers:
+            value = getattr(instance, attr, _MISSING) if attr is not None else _MISSING
+            if value is _MISSING or callable(value):
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
+                ret[name] = None
+            else:
+                ret[name] = field.to_representation(value)
+        return ret
 
     def _clean(self, instance):
         try:

@@ -29,6 +29,7 @@ class OrganizationTable(Table):
         Column("status", gettext_lazy("Status")),
     )
     empty_text = gettext_lazy("No organizations match.")
+    fields = ("uuid", "name", "short_name", "sector", "kind", "status", "archived_at")  # what the cells read of the model
 
     def __init__(self, rows):
         super().__init__(rows)

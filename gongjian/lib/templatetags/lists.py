@@ -2,6 +2,7 @@ from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -23,3 +24,14 @@ def select_options(field, blank_label=""):
         mark = " selected" if value in selected else ""
         parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label if value else blank_label))}</option>')
     return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped above)
+
+
+@register.simple_tag
+def filter_select(field):
+    """A list filter's labelled <select> with an "All" option; a tag, not an included
+    template, because a list page shows up to five and each include cost as much as its options."""
+    html_id = escape(field.id_for_label)
+    return mark_safe(  # noqa: S308  (every value is escaped here or in select_options)
+        f'<div class="col-6 col-md"><label class="form-label small mb-0" for="{html_id}">{escape(str(field.label))}</label>'
+        f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{select_options(field, _("All"))}</select></div>'
+    )
