@@ -30,8 +30,8 @@ def select_options(field, blank_label=""):
 def filter_select(field):
     """A list filter's labelled <select> with an "All" option; a tag, not an included
     template, because a list page shows up to five and each include cost as much as its options."""
-    html_id = escape(field.id_for_label)
+    html_id, options = escape(field.id_for_label), select_options(field, _("All"))  # gettext outside the f-string: xgettext cannot see into one
     return mark_safe(  # noqa: S308  (every value is escaped here or in select_options)
         f'<div class="col-6 col-md"><label class="form-label small mb-0" for="{html_id}">{escape(str(field.label))}</label>'
-        f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{select_options(field, _("All"))}</select></div>'
+        f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{options}</select></div>'
     )

@@ -14,7 +14,7 @@ ALWAYS_SHOWN = frozenset({"study", "build", "create"})
 def main_menu(menu):
     """The navbar's dropdowns from lib.navigation.menu_for(); built here because every page
     shows them, and a template loop over some thirty links was a tenth of a list page's render."""
-    parts = []
+    parts, coming_soon = [], escape(_("Coming soon"))  # gettext outside the f-string: xgettext cannot see into one
     for key, label, items in menu:
         if not items and key not in ALWAYS_SHOWN:
             continue
@@ -26,6 +26,6 @@ def main_menu(menu):
         for name, url in items:
             parts.append(f'<li><a class="dropdown-item" href="{escape(url)}">{escape(str(name))}</a></li>')
         if not items:
-            parts.append(f'<li><span class="dropdown-item-text text-muted">{escape(_("Coming soon"))}</span></li>')
+            parts.append(f'<li><span class="dropdown-item-text text-muted">{coming_soon}</span></li>')
         parts.append("</ul></li>")
     return mark_safe("".join(parts))  # noqa: S308  (keys, labels and URLs are escaped above)
