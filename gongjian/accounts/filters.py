@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.lib.filtering import FilterSet
+
 from .choices import AdminRole
 from .forms import add_bootstrap_classes
 from .models import User
@@ -8,7 +10,7 @@ from .models import User
 ROLE_CHOICES = [("alliance", _("Alliance admin")), ("superuser", _("Superuser"))] + [c for c in AdminRole.choices if c[0]]
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=ROLE_CHOICES, method="filter_role", empty_label=_("All roles"))
     status = django_filters.ChoiceFilter(

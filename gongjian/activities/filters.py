@@ -4,13 +4,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.models import Organization, Person
 
 from .choices import ActivityKind, RegistrationStatus, Track
 from .models import Activity, Registration, Series
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+class ActivityFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
@@ -78,7 +79,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class RegistrationFilterSet(django_filters.FilterSet):
+class RegistrationFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RegistrationStatus.choices)
     activity = django_filters.UUIDFilter(label=_("Activity"), field_name="activity__uuid")
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -98,7 +99,7 @@ class RegistrationFilterSet(django_filters.FilterSet):
         return queryset.filter(models.Q(person__name__icontains=value) | models.Q(code=value.upper())) if value else queryset
 
 
-class SeriesFilterSet(django_filters.FilterSet):
+class SeriesFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
 

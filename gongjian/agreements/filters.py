@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from gongjian.activities.choices import Track
+from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.models import Organization
 
 from .choices import AgreementStatus, AllianceKind, BaseKind, HonorKind, HonorLevel, PairingStatus
@@ -25,7 +26,7 @@ class OrganizationFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(FilterSet):
     """A free-text box plus the model's own filters; ``search_fields`` say where the text is looked for."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")

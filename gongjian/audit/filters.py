@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.lib.filtering import FilterSet
+
 from .models import Action, Outcome, Record
 
 
@@ -11,7 +13,7 @@ def add_bootstrap_classes(form):
         field.widget.attrs.setdefault("class", css)
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(FilterSet):
     """The same filters for the audit pages and the audit API."""
 
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_name", lookup_expr="icontains")

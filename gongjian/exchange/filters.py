@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.choices import Sector
 from gongjian.orgs.models import Organization, Region
 
@@ -19,7 +20,7 @@ def _regions(request):
     return Region.objects.order_by("path")
 
 
-class ListingFilterSet(django_filters.FilterSet):
+class ListingFilterSet(FilterSet):
     """Search, category, region (with everything below it), organization and sector."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -61,7 +62,7 @@ class ResourceFilterSet(ListingFilterSet):
         fields = ["q", "category", "region", "status", "organization", "sector"]
 
 
-class ClaimFilterSet(django_filters.FilterSet):
+class ClaimFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
     target = django_filters.ChoiceFilter(
         label=_("On"), choices=[("need", _("Needs")), ("resource", _("Resources"))], method="filter_target", empty_label=_("Needs and resources")
@@ -84,7 +85,7 @@ class ClaimFilterSet(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", "form-select form-select-sm")
 
 
-class ReleaseFilterSet(django_filters.FilterSet):
+class ReleaseFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("List"), choices=ListKind.choices)
     year = django_filters.NumberFilter(label=_("Year"))
 

@@ -5,11 +5,12 @@ never sequential ids, because filter URLs are shared and bookmarked.
 """
 
 import django_filters
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from gongjian.lib.filtering import AlwaysBoundFilterSet
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .forms import TreeChoiceField
@@ -36,13 +37,6 @@ def _visible_organizations(request):
 
 class TreeChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = TreeChoiceField
-
-
-class AlwaysBoundFilterSet(django_filters.FilterSet):
-    """Bound even without parameters, so defaults (such as hiding archived rows) apply to the bare list."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else QueryDict(), *args, **kwargs)
 
 
 class RegionFilterSet(AlwaysBoundFilterSet):

@@ -2,13 +2,13 @@
 
 import django_filters
 from django.db.models import Q
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from gongjian.activities.choices import Track
+from gongjian.lib.filtering import AlwaysBoundFilterSet
 from gongjian.orgs.models import Organization
 
 from .choices import ProjectStatus, TaskStatus
@@ -30,13 +30,6 @@ def _visible_projects(request):
 @extend_schema_field(OpenApiTypes.UUID)
 class UUIDChoiceFilter(django_filters.ModelChoiceFilter):
     """Chooses by UUID; named so the API schema says so."""
-
-
-class AlwaysBoundFilterSet(django_filters.FilterSet):
-    """Bound without parameters too, so the default (hide archived) applies to the bare list."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else QueryDict(), *args, **kwargs)
 
 
 class ProjectFilterSet(AlwaysBoundFilterSet):
