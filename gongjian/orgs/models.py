@@ -419,9 +419,10 @@ class Person(ArchivableModel, TrackedModel):
 class MembershipQuerySet(ScopedQuerySet):
     scope_lookup = "organization"
 
-    def current(self):
-        today = timezone.localdate()
-        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=today))
+    def current(self, on=None):
+        """Memberships not ended by ``on`` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=on))
 
 
 class Membership(TrackedModel):

@@ -1,12 +1,14 @@
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongjian.audit.models import Action, Record
-from gongjian.orgs.models import CapabilityTag, Organization, Region
+from gongjian.orgs.models import CapabilityTag, Membership, Organization, Person, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,17 @@ def admin_client(world, client_for):
 
 
 class TestDirectory:
+    def test_it_counts_current_members_only(self, world, admin_client):
+        today = timezone.localdate()
+        branch = world.own_branch
+        before = Membership.objects.current().filter(organization=branch).count()
+        for n, left_on in enumerate([None, today + timedelta(days=3), today, today - timedelta(days=30)]):
+            person = Person.objects.create(name=f"成员{n}")
+            Membership.objects.create(person=person, organization=branch, role="member", left_on=left_on, joined_on=today - timedelta(days=60))
+        html = admin_client.get(LIST, HTMX_TABLE).content.decode()
+        row = re.search(rf'<tr data-org="{branch.uuid}">(.*?)</tr>', html, re.S).group(1)
+        assert f'<td class="text-end">{before + 2}</td>' in row  # one open, one ending later; two already ended
+
     def test_it_lists_active_organizations_in_scope(self, world, client_for):
         assert listed(client_for(world.alliance_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}
         assert listed(client_for(world.org_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部"}
