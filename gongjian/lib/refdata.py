@@ -7,14 +7,18 @@ The fingerprint (row count, largest id, latest change) is one aggregate over tho
 hundred rows, read on every use, so an edit from another worker process, a bulk import or a
 rolled-back transaction is seen at once; no cache backend has to be shared.
 
-Only tables whose every write goes through TrackedModel.save() (which stamps ``updated_at``)
-or adds or removes rows may use this: a QuerySet.update() that changes a kept column
-without stamping ``updated_at`` would go unseen.
+Only tables with an ``updated_at = DateTimeField(auto_now=True)`` are kept (others are read
+every time): saves and bulk inserts stamp it. A QuerySet.update() that changes a kept
+column without stamping ``updated_at`` would go unseen.
 """
 
 from django.db import connections
 
 _kept: dict[tuple, tuple] = {}
+
+
+def _is_stamped(model) -> bool:
+    return any(field.name == "updated_at" and getattr(field, "auto_now", False) for field in model._meta.concrete_fields)
 
 
 def fingerprint(model, using) -> tuple:
@@ -33,7 +37,7 @@ def kept_rows(queryset, key: str, read) -> list:
     ``key`` names what ``read`` returns (its fields, its order); ``queryset`` must be the
     whole table, since the fingerprint covers only that.
     """
-    if queryset.query.has_filters() or queryset.query.is_sliced:
+    if queryset.query.has_filters() or queryset.query.is_sliced or not _is_stamped(queryset.model):
         return list(read(queryset))
     stamp = fingerprint(queryset.model, queryset.db)
     slot = (queryset.model._meta.label, key)

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from gongjian.lib.filtering import AlwaysBoundFilterSet
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
-from .forms import TreeChoiceField
+from .forms import NameChoiceField, TreeChoiceField
 from .models import CapabilityTag, Membership, Organization, Person, Region
 
 # Filter querysets are given as functions: a FilterSet deep-copies its filters for every
@@ -37,6 +37,10 @@ def _visible_organizations(request):
 
 class TreeChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = TreeChoiceField
+
+
+class NameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NameChoiceField
 
 
 class RegionFilterSet(AlwaysBoundFilterSet):
@@ -65,9 +69,7 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
         method="filter_region",
         help_text=_("Includes the regions below it."),
     )
-    tag = django_filters.ModelChoiceFilter(
-        label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags"
-    )
+    tag = NameChoiceFilter(label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrgStatus.choices)
     parent = django_filters.ModelChoiceFilter(
         label=_("Parent organization"), queryset=_visible_organizations, to_field_name="uuid", field_name="parent"

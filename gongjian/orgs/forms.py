@@ -41,6 +41,21 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
         return [(str(value), _indented(name, path)) for value, name, path in queryset.values_list(key, "name", "path")]
 
 
+class NameChoiceIterator(forms.models.ModelChoiceIterator):
+    """Options (key, name) of a small reference table such as the capability tags, read as
+    values and kept per process like the region tree's (lib.refdata)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        key = self.field.to_field_name or "pk"
+        yield from kept_rows(self.queryset, f"names:{key}", lambda queryset: [(str(v), name) for v, name in queryset.values_list(key, "name")])
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    iterator = NameChoiceIterator
+
+
 class TreeChoiceField(forms.ModelChoiceField):
     """Options ordered by materialized path and indented by depth, so the select reads like the tree."""
 

@@ -143,6 +143,9 @@ class CapabilityTag(models.Model):
     """A capability an organization offers, e.g. 工业设计 or 就业服务 (学科优势, 服务能力)."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
+    # Stamped on every save and bulk insert: list filters keep the tags per process until the
+    # table's fingerprint (which includes the latest stamp) changes (lib.refdata).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("capability tag")

@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gongjian.lib.refdata import kept_rows
-from gongjian.orgs.models import Region
+from gongjian.orgs.filters import OrganizationFilterSet
+from gongjian.orgs.models import CapabilityTag, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,18 @@ def test_it_reads_a_filtered_queryset_every_time(world, django_assert_num_querie
     with django_assert_num_queries(1):
         assert names(subtree) == shown
     assert world.street.name not in shown
+
+
+def test_it_keeps_capability_tags_and_sees_a_bulk_insert_and_a_rename(world, django_assert_num_queries):
+    def tag_options():
+        return [label for value, label in OrganizationFilterSet({}).form.fields["tag"].choices if value]
+
+    tag_options()
+    with django_assert_num_queries(1):  # the fingerprint only
+        tag_options()
+    CapabilityTag.objects.bulk_create([CapabilityTag(name="数据分析")], ignore_conflicts=True)  # as the importer adds tags
+    assert "数据分析" in tag_options()
+    tag = CapabilityTag.objects.get(name="数据分析")
+    tag.name = "数据服务"
+    tag.save()
+    assert "数据服务" in tag_options() and "数据分析" not in tag_options()
