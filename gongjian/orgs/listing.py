@@ -1,20 +1,43 @@
-"""What a page of organizations shows beside its own columns, read for the page only.
+"""What a page of organizations shows beside its own columns, selected with the page's rows.
 
-Prefetching tags builds a related manager and a model instance per tag and row: at 50 rows
-that was half the time of an API list. One query of (organization, tag name) pairs gives
-the names a list shows.
+Prefetching tags built a related manager and a model instance per tag and row: at 50 rows
+that was half the time of an API list. A second query of (organization, tag name) pairs
+still cost a query, its compilation and the grouping in Python, a fifth of the directory's
+page. The names now come in the page's own query, as a JSON array per row.
 """
 
-from collections import defaultdict
+import functools
+import json
+
+from django.db.models import Aggregate, OuterRef, Subquery, TextField
 
 from .models import Organization
 
 
+class JSONGroupArray(Aggregate):
+    """A group's values as a JSON array in text; JSON, not a separator, so any name survives."""
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(%(expressions)s)"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_AGG", template="%(function)s(%(expressions)s)::text", **extra_context)
+
+
+@functools.cache
+def _tag_names():
+    # Built once: annotate() works on a copy, and building it cost as much as running it.
+    links = Organization.tags.through.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
+    return Subquery(links.annotate(names=JSONGroupArray("capabilitytag__name")).values("names"))
+
+
+def with_tag_names(queryset):
+    """Select each organization's tag names with it; ``attach_tag_names`` reads them after the fetch."""
+    return queryset.annotate(tag_names_json=_tag_names())
+
+
 def attach_tag_names(organizations) -> None:
-    """Set ``tag_names`` (sorted) on each organization of a page."""
-    names = defaultdict(list)
-    links = Organization.tags.through.objects.filter(organization_id__in=[org.pk for org in organizations])
-    for org_id, name in links.order_by("capabilitytag__name").values_list("organization_id", "capabilitytag__name"):
-        names[org_id].append(name)
+    """Set ``tag_names`` (sorted) on each organization of a page selected ``with_tag_names``."""
     for org in organizations:
-        org.tag_names = names[org.pk]
+        org.tag_names = sorted(json.loads(org.tag_names_json)) if org.tag_names_json else []

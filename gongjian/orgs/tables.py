@@ -16,7 +16,7 @@ _PLACEHOLDER = str(UUID(int=0))
 
 class OrganizationTable(Table):
     """Rows come from OrganizationListView: ``parent_name``, ``region_name`` and ``member_count``
-    are annotations, ``tag_names`` is attached per page (orgs.listing)."""
+    are annotations, ``tag_names`` is selected with the rows (orgs.listing)."""
 
     columns = (
         Column("name", pgettext_lazy("organization", "Name")),

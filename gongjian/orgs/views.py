@@ -32,7 +32,7 @@ from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditVi
 from . import timeline
 from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
-from .listing import attach_tag_names
+from .listing import attach_tag_names, with_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
 from .tables import OrganizationTable
 
@@ -152,7 +152,7 @@ class OrganizationListView(ObjectListView):
         queryset = queryset.annotate(
             member_count=_current_member_count(timezone.localdate()), parent_name=F("parent__name"), region_name=F("region__name")
         )
-        return queryset.prefetch_related("tags") if request.GET.get("export") == "xlsx" else queryset
+        return queryset.prefetch_related("tags") if request.GET.get("export") == "xlsx" else with_tag_names(queryset)
 
     def paginate(self, request, queryset):
         # Only the columns the table shows: converting the rest (texts, three timestamps) for

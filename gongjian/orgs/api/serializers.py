@@ -94,13 +94,13 @@ class RegionSerializer(CleanModelSerializer):
 
 
 class TagNamesField(serializers.ManyRelatedField):
-    """Tags by name; a list page supplies the names (``orgs.listing.attach_tag_names``) instead of a prefetch."""
+    """Tags by name; a list page selects the names with its rows (``orgs.listing``) instead of a prefetch."""
 
     def get_attribute(self, instance):
         names = instance.__dict__.get("tag_names")
         if names is not None:
             return names
-        return [tag.name for tag in super().get_attribute(instance)]
+        return sorted(tag.name for tag in super().get_attribute(instance))  # as a list page sorts them
 
     def to_representation(self, iterable):
         return list(iterable)

@@ -16,7 +16,7 @@ from gongjian.lib.access import scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
 
 from ..filters import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet, RegionFilterSet
-from ..listing import attach_tag_names
+from ..listing import attach_tag_names, with_tag_names
 from ..models import Membership, Organization, Person, Region, may_create_organizations
 from .serializers import MembershipSerializer, OrganizationSerializer, PersonSerializer, RegionSerializer
 
@@ -87,8 +87,8 @@ class OrganizationViewSet(OrgsViewSet):
     def with_row_details(self, queryset):
         # A list shows the parent and region by UUID and name only: columns of the row, read by
         # the serializer's Selected* fields, instead of two model instances per row. Tags are
-        # attached per page. A detail, which may be saved, follows the relations.
-        return queryset.annotate(
+        # selected with the page too. A detail, which may be saved, follows the relations.
+        return with_tag_names(queryset).annotate(
             parent_uuid=F("parent__uuid"), parent_name=F("parent__name"), region_uuid=F("region__uuid"), region_name=F("region__name")
         )
 

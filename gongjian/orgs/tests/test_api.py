@@ -40,6 +40,14 @@ class TestOrganizations:
         top = listed[str(world.own_org.uuid)]
         assert top["parent"] is None and top["parent_name"] == ""
 
+    def test_it_lists_tag_names_whatever_they_contain(self, world, api_for):
+        """Names come from the database as a JSON array (orgs.listing), so commas and quotes survive."""
+        odd = ['设计,规划', '"引号"', "反斜杠\\"]
+        world.own_branch.tags.add(*(CapabilityTag.objects.create(name=name) for name in odd))
+        listed = {row["uuid"]: row for row in api_for(world.alliance_admin).get(f"{API}/organizations/").json()["results"]}
+        assert listed[str(world.own_branch.uuid)]["tags"] == sorted(odd)
+        assert listed[str(world.own_org.uuid)]["tags"] == []
+
     def test_it_answers_a_change_of_parent_with_the_new_parent(self, world, api_for):
         response = api_for(world.alliance_admin).patch(
             f"{API}/organizations/{world.own_branch.uuid}/", {"parent": str(world.foreign_org.uuid)}, format="json"
