@@ -1,6 +1,6 @@
 """Directory benchmark: page and API server time against minimal views, and Excel import throughput.
 
-    python benchmarks/directory.py [--orgs 100000 --people 500000] [--requests 15] [--reuse]
+    python benchmarks/directory.py [--orgs 100000 --people 500000] [--requests 31] [--reuse]
 
 Builds a throwaway SQLite database under var/bench/ (or uses DATABASE_URL when set), loads
 synthetic organizations and people with realistic Chinese names in bulk, signs in as an
@@ -47,7 +47,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=500_000)
-    parser.add_argument("--requests", type=int, default=15, help="timed requests per URL (after two warm-ups)")
+    parser.add_argument("--requests", type=int, default=31, help="timed requests per URL (after two warm-ups)")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database of the same size")
     return parser.parse_args()
