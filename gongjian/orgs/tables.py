@@ -1,9 +1,10 @@
 """The directory's table, declared once for its header and its rows (see lib.tables)."""
 
+from html import escape
 from uuid import UUID
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -42,12 +43,13 @@ class OrganizationTable(Table):
         return f' data-org="{org.uuid}"'  # a UUID needs no escaping
 
     def render_name(self, org):
-        name = format_html('<a href="{}">{}</a>', self.detail_url.replace(_PLACEHOLDER, str(org.uuid)), org.name)
+        # f-strings with escape(): format_html() cost more than the rest of the row's cells.
+        name = f'<a href="{self.detail_url.replace(_PLACEHOLDER, str(org.uuid))}">{escape(org.name)}</a>'
         if org.short_name:
-            name = format_html('{} <span class="text-muted small">({})</span>', name, org.short_name)
+            name += f' <span class="text-muted small">({escape(org.short_name)})</span>'
         if org.archived_at:
-            name = format_html('{} <span class="badge text-bg-secondary">{}</span>', name, self.archived)
-        return name
+            name += f' <span class="badge text-bg-secondary">{escape(self.archived)}</span>'
+        return mark_safe(name)  # noqa: S308  (the names are escaped; the URL is reversed and a UUID)
 
     def render_sector(self, org):
         return self.sectors.get(org.sector, org.sector)
@@ -71,4 +73,4 @@ class OrganizationTable(Table):
         label = self.statuses.get(org.status, org.status)
         if org.status == OrgStatus.ACTIVE:
             return label
-        return format_html('<span class="badge text-bg-warning">{}</span>', label)
+        return mark_safe(f'<span class="badge text-bg-warning">{escape(label)}</span>')  # noqa: S308  (escaped)

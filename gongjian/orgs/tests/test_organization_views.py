@@ -29,6 +29,22 @@ def admin_client(world, client_for):
 
 
 class TestDirectory:
+    def test_it_escapes_what_users_typed_in_every_cell(self, world, admin_client):
+        """Rows are built in Python (orgs.tables), so escaping is ours to get right."""
+        branch = world.own_branch
+        branch.name, branch.short_name, branch.status = '<b>"甲"</b>支部', "<i>乙</i>", "suspended"
+        branch.save()
+        branch.tags.add(CapabilityTag.objects.create(name="<u>丙</u>"))
+        Region.objects.filter(pk=world.district.pk).update(name="<s>区</s>")
+        branch.archive()
+        html = admin_client.get(LIST, {"archived": "true"}, **HTMX_TABLE).content.decode()
+        row = re.search(rf'<tr data-org="{branch.uuid}">(.*?)</tr>', html, re.S).group(1)
+        for raw in ("<b>", "<i>", "<u>", "<s>"):
+            assert raw not in row
+        for escaped in ("&lt;b&gt;&quot;甲&quot;&lt;/b&gt;支部", "(&lt;i&gt;乙&lt;/i&gt;)", "&lt;u&gt;丙&lt;/u&gt;", "&lt;s&gt;区&lt;/s&gt;"):
+            assert escaped in row
+        assert 'class="badge text-bg-secondary"' in row and 'class="badge text-bg-warning"' in row  # archived, suspended
+
     def test_it_counts_current_members_only(self, world, admin_client):
         today = timezone.localdate()
         branch = world.own_branch
