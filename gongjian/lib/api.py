@@ -1,19 +1,22 @@
 """Shared API pieces: one validation path (Model.full_clean), scoped viewsets."""
 
 import copy
+import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from rest_framework import serializers, status, viewsets
+from rest_framework import ISO_8601, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .access import scope_for
@@ -40,6 +43,24 @@ def exception_handler(exc, context):
 _MISSING = object()
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, looking the time zone up once per serializer instead of once per
+    value: the 100 timestamps of a 50-row list took a tenth of the list's time. Anything but
+    an aware datetime in ISO 8601 takes DRF's own path."""
+
+    def to_representation(self, value):
+        if not isinstance(value, datetime.datetime) or hasattr(self, "timezone") or timezone.is_naive(value):
+            return super().to_representation(value)
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        zone = self.__dict__.get("_zone", _MISSING)
+        if zone is _MISSING:
+            zone = self._zone = self.default_timezone()
+        if output_format is None or output_format.lower() != ISO_8601 or zone is None:
+            return super().to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _fresh_copy(field):
     """A field for one serializer instance. A field with children (a nested serializer, a list
     or many-related field) binds them to itself, so it is deep-copied as DRF does; any other
@@ -51,6 +72,8 @@ def _fresh_copy(field):
 
 class CleanModelSerializer(serializers.ModelSerializer):
     """Runs Model.full_clean() so the API enforces exactly the form's rules."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
 
     def get_fields(self):
         # ModelSerializer builds every field from the model's metadata for each serializer

@@ -1,12 +1,16 @@
 """CleanModelSerializer builds its fields once per class and reads plain attributes directly;
 each serializer still gets fields of its own, and the output is DRF's."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from gongjian.lib.api import CleanModelSerializer
+from gongjian.lib.api import CleanModelSerializer, DateTimeField
 from gongjian.orgs.api.serializers import OrganizationSerializer, PersonSerializer
 from gongjian.orgs.models import Person
 
@@ -49,3 +53,25 @@ def test_it_serializes_as_drf_does(world, serializer_class):
     ours = CleanModelSerializer.to_representation(serializer, instance)
     assert ours == serializers.Serializer.to_representation(serializer, instance)
     assert ours["archived_at"] is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2026, 11, 28, 4, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 28, 12, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        datetime.datetime(2026, 11, 28, 12, 0),  # naive
+        None,
+        "2026-11-28T12:00:00+08:00",
+    ],
+)
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_it_writes_timestamps_as_drf_does(value, zone):
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        ours, drfs = DateTimeField(), serializers.DateTimeField()
+        assert ours.to_representation(value) == drfs.to_representation(value)
+        assert ours.to_representation(value) == drfs.to_representation(value)  # again, with the zone remembered
+
+
+def test_it_uses_the_timestamp_field_for_model_timestamps():
+    assert isinstance(PersonSerializer().fields["created_at"], DateTimeField)
