@@ -10,12 +10,14 @@ prefix) is worked out once in ``__init__``. A cell is ``render_<column name>(obj
 text, which is escaped, or markup built with ``format_html``.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,12 @@ class Table:
 
 
 def choice_labels(choices) -> dict:
-    """A choices class's labels in the current language, translated once for a whole table."""
+    """A choices class's labels in the current language (translated once per language)."""
+    return _choice_labels(choices, get_language())
+
+
+@functools.cache
+def _choice_labels(choices, language):
     return {value: str(label) for value, label in choices.choices}
 
 

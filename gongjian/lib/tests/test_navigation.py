@@ -6,6 +6,7 @@ import types
 import pytest
 from django.test import override_settings
 from django.urls import include, path
+from django.utils import translation
 
 from gongjian.lib.navigation import menu_for
 
@@ -30,3 +31,13 @@ def test_it_follows_a_changed_urlconf(world, monkeypatch):
     with override_settings(ROOT_URLCONF="prefixed_urls"):
         after = urls(menu_for(world.alliance_admin))
     assert after == {f"/site{url}" for url in before}
+
+
+def test_it_labels_the_menu_in_the_active_language(world):
+    def labels(language):
+        with translation.override(language):
+            return {label for _key, label, _items in menu_for(world.alliance_admin)}
+
+    assert labels("zh-hans") != labels("en")
+    assert labels("zh-hans") == labels("zh-hans")  # the second time from what was kept
+    assert "Organizations" in labels("en")

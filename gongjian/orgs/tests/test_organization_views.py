@@ -29,6 +29,13 @@ def admin_client(world, client_for):
 
 
 class TestDirectory:
+    def test_it_labels_sectors_in_the_language_of_each_request(self, world, admin_client):
+        """The table translates choice labels once per language (lib.tables), never across languages."""
+        chinese = admin_client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans", **HTMX_TABLE).content.decode()
+        english = admin_client.get(LIST, HTTP_ACCEPT_LANGUAGE="en", **HTMX_TABLE).content.decode()
+        assert "<td>学校</td>" in chinese and "<td>School</td>" not in chinese
+        assert "<td>School</td>" in english and "<td>学校</td>" not in english
+
     def test_it_escapes_what_users_typed_in_every_cell(self, world, admin_client):
         """Rows are built in Python (orgs.tables), so escaping is ours to get right."""
         branch = world.own_branch
