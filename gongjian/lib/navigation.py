@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import get_language, pgettext_lazy
 
 GROUPS = (
@@ -37,12 +38,21 @@ class MenuItem:
 
 
 @functools.cache
-def _menu_url(url_name, script_prefix, urlconf):
-    # Menu URLs take no arguments, so each is reversed once per prefix and URLconf
-    # instead of some thirty times on every page.
+def _reversed(url_name, script_prefix, urlconf):
+    return reverse(url_name, urlconf=urlconf)
+
+
+def fixed_url(url_name) -> str:
+    """reverse() for a URL without arguments, once per script prefix and URLconf: the menu and
+    the navigation bar show some forty such links on every page."""
+    # The settings' URLconf is part of the key too: tests and tools swap it without a request.
+    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+def _menu_url(url_name):
     try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
+        return fixed_url(url_name)
+    except NoReverseMatch:  # an item of an app whose URLs are not mounted
         return None
 
 
@@ -60,14 +70,24 @@ def _translated(text, language) -> str:
     return kept[1]
 
 
+def _unwrapped(user):
+    # request.user is a SimpleLazyObject: each of the menu's ~170 attribute reads went through
+    # its proxy, two thirds of building the menu. The visibility checks get the user itself.
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def menu_for(user):
+    user = _unwrapped(user)
     items = {key: [] for key, _ in GROUPS}
-    # The settings' URLconf is part of the key too: tests and tools swap it without a request.
-    prefix, urlconf, language = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language()
+    language = get_language()
     for config in apps.get_app_configs():
         for item in getattr(config, "menu", ()):
             if item.group in items and item.visible(user):
-                url = _menu_url(item.url_name, prefix, urlconf)
+                url = _menu_url(item.url_name)
                 if url is not None:
                     items[item.group].append((item.order, _translated(item.label, language), url))
     return [(key, _translated(label, language), [(name, url) for _, name, url in sorted(items[key])]) for key, label in GROUPS]

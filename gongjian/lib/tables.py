@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language
 
 
@@ -52,9 +52,18 @@ class Table:
         for obj in self.rows:
             parts.append(f"<tr{self.row_attrs(obj)}>")
             for render, class_attr in cells:
-                parts.append(f"<td{class_attr}>{conditional_escape(render(obj))}</td>")
+                parts.append(f"<td{class_attr}>{_cell_html(render(obj))}</td>")
             parts.append("</tr>")
-        return mark_safe("".join(parts))  # noqa: S308  (every cell went through conditional_escape)
+        return mark_safe("".join(parts))  # noqa: S308  (every cell went through _cell_html)
+
+
+def _cell_html(value) -> str:
+    """conditional_escape() without making a SafeString of every cell."""
+    if isinstance(value, str):
+        return value if isinstance(value, SafeData) else escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
 
 
 def choice_labels(choices) -> dict:

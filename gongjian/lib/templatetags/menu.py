@@ -4,6 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from gongjian.lib.navigation import fixed_url
+
 register = template.Library()
 
 # The three tracks keep their place in the menu before any of their pages exist.
@@ -29,3 +31,9 @@ def main_menu(menu):
             parts.append(f'<li><span class="dropdown-item-text text-muted">{coming_soon}</span></li>')
         parts.append("</ul></li>")
     return mark_safe("".join(parts))  # noqa: S308  (keys, labels and URLs are escaped above)
+
+
+@register.simple_tag
+def nav_url(url_name):
+    """``{% url %}`` for a link without arguments, reversed once (lib.navigation.fixed_url)."""
+    return fixed_url(url_name)

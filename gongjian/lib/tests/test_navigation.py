@@ -4,11 +4,12 @@ import sys
 import types
 
 import pytest
+from django.templatetags.static import static
 from django.test import override_settings
-from django.urls import include, path
+from django.urls import NoReverseMatch, include, path
 from django.utils import translation
 
-from gongjian.lib.navigation import menu_for
+from gongjian.lib.navigation import fixed_url, menu_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,21 @@ def test_it_labels_the_menu_in_the_active_language(world):
     assert labels("zh-hans") != labels("en")
     assert labels("zh-hans") == labels("zh-hans")  # the second time from what was kept
     assert "Organizations" in labels("en")
+
+
+def test_it_reverses_fixed_links_once_per_urlconf(monkeypatch):
+    assert fixed_url("orgs:organization_list") == "/orgs/"
+    module = types.ModuleType("prefixed_urls_fixed")
+    module.urlpatterns = [path("site/", include("gongjian.urls"))]
+    monkeypatch.setitem(sys.modules, "prefixed_urls_fixed", module)
+    with override_settings(ROOT_URLCONF="prefixed_urls_fixed"):
+        assert fixed_url("orgs:organization_list") == "/site/orgs/"
+    with pytest.raises(NoReverseMatch):  # a typo fails as {% url %} does
+        fixed_url("orgs:no_such_page")
+
+
+def test_it_follows_a_changed_static_url():
+    assert static("gongjian/site.css") == "/static/gongjian/site.css"
+    with override_settings(STATIC_URL="/assets/"):
+        assert static("gongjian/site.css") == "/assets/gongjian/site.css"
+    assert static("gongjian/site.css") == "/static/gongjian/site.css"
