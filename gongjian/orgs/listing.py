@@ -1,9 +1,5 @@
 """What a page of organizations shows beside its own columns, selected with the page's rows.
 
-The parent's and the region's UUID and name are scalar subqueries, not LEFT JOINs: above a
-parallel index scan, the joins kept PostgreSQL's workers reading the whole index for a name
-search (34 ms against 14 ms for the same rows with subqueries). On SQLite the two cost the same.
-
 Prefetching tags built a related manager and a model instance per tag and row: at 50 rows
 that was half the time of an API list. A second query of (organization, tag name) pairs
 still cost a query, its compilation and the grouping in Python, a fifth of the directory's
@@ -15,7 +11,7 @@ import json
 
 from django.db.models import Aggregate, OuterRef, Subquery, TextField
 
-from .models import Organization, Region
+from .models import Organization
 
 
 class JSONGroupArray(Aggregate):
@@ -34,24 +30,6 @@ def _tag_names():
     # Built once: annotate() works on a copy, and building it cost as much as running it.
     links = Organization.tags.through.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
     return Subquery(links.annotate(names=JSONGroupArray("capabilitytag__name")).values("names"))
-
-
-@functools.cache
-def _related_columns():
-    parent = Organization.objects.filter(pk=OuterRef("parent_id"))
-    region = Region.objects.filter(pk=OuterRef("region_id"))
-    return {
-        "parent_uuid": Subquery(parent.values("uuid")[:1]),
-        "parent_name": Subquery(parent.values("name")[:1]),
-        "region_uuid": Subquery(region.values("uuid")[:1]),
-        "region_name": Subquery(region.values("name")[:1]),
-    }
-
-
-def with_related_columns(queryset, *names):
-    """Select some of ``parent_uuid``, ``parent_name``, ``region_uuid`` and ``region_name`` with each row."""
-    columns = _related_columns()
-    return queryset.annotate(**{name: columns[name] for name in names})
 
 
 def with_tag_names(queryset):

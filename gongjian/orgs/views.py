@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -32,7 +32,7 @@ from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditVi
 from . import timeline
 from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
-from .listing import attach_tag_names, with_related_columns, with_tag_names
+from .listing import attach_tag_names, with_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
 from .tables import OrganizationTable
 
@@ -149,7 +149,9 @@ class OrganizationListView(ObjectListView):
     def with_row_details(self, request, queryset):
         # The row shows only the parent's and the region's names: two columns, not two model
         # instances per row (a third of building the page at 100k organizations).
-        queryset = with_related_columns(queryset.annotate(member_count=_current_member_count(timezone.localdate())), "parent_name", "region_name")
+        queryset = queryset.annotate(
+            member_count=_current_member_count(timezone.localdate()), parent_name=F("parent__name"), region_name=F("region__name")
+        )
         return queryset.prefetch_related("tags") if request.GET.get("export") == "xlsx" else with_tag_names(queryset)
 
     def paginate(self, request, queryset):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -15,7 +16,7 @@ from gongjian.lib.access import scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
 
 from ..filters import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet, RegionFilterSet
-from ..listing import attach_tag_names, with_related_columns, with_tag_names
+from ..listing import attach_tag_names, with_tag_names
 from ..models import Membership, Organization, Person, Region, may_create_organizations
 from .serializers import MembershipSerializer, OrganizationSerializer, PersonSerializer, RegionSerializer
 
@@ -87,7 +88,9 @@ class OrganizationViewSet(OrgsViewSet):
         # A list shows the parent and region by UUID and name only: columns of the row, read by
         # the serializer's Selected* fields, instead of two model instances per row. Tags are
         # selected with the page too. A detail, which may be saved, follows the relations.
-        return with_related_columns(with_tag_names(queryset), "parent_uuid", "parent_name", "region_uuid", "region_name")
+        return with_tag_names(queryset).annotate(
+            parent_uuid=F("parent__uuid"), parent_name=F("parent__name"), region_uuid=F("region__uuid"), region_name=F("region__name")
+        )
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
