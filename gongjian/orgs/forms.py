@@ -4,10 +4,13 @@ Rules live in Model.clean() and constraints; these forms only limit choices to
 what the user may use and translate list fields to one-item-per-line text.
 """
 
+from html import escape
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
@@ -37,8 +40,13 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
 
     @staticmethod
     def options(queryset, key):
-        # The value as text: that is how a form compares it with the submitted one.
-        return [(str(value), _indented(name, path)) for value, name, path in queryset.values_list(key, "name", "path")]
+        # The value as text: that is how a form compares it with the submitted one. Both are
+        # escaped here, once for the kept rows, not for every page that shows them: a widget
+        # and lists.select_options leave safe text as it is.
+        return [
+            (mark_safe(escape(str(value))), mark_safe(escape(_indented(name, path))))  # noqa: S308  (escaped)
+            for value, name, path in queryset.values_list(key, "name", "path")
+        ]
 
 
 class NameChoiceIterator(forms.models.ModelChoiceIterator):

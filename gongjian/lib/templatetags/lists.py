@@ -1,7 +1,7 @@
 from html import escape
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -20,10 +20,16 @@ def select_options(field, blank_label=""):
     selected.discard("")
     parts = []
     for value, label in field.field.choices:
-        value = str(value)
-        mark = " selected" if value in selected else ""
-        parts.append(f'<option value="{escape(value)}"{mark}>{escape(str(label if value else blank_label))}</option>')
-    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped above)
+        text = str(value)
+        mark = " selected" if text in selected else ""
+        label = label if text else blank_label
+        parts.append(f'<option value="{_html(value)}"{mark}>{_html(label)}</option>')
+    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped by _html)
+
+
+def _html(value) -> str:
+    # Safe text (the region options, escaped once when they are read: orgs.forms) stays as it is.
+    return value if isinstance(value, SafeData) else escape(str(value))
 
 
 @register.simple_tag

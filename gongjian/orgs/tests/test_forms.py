@@ -21,6 +21,14 @@ def test_it_indents_tree_choices_by_depth(world):
     assert labels == ["上海市", "\u3000松江区", "\u3000\u3000广富林街道", "\u3000\u3000\u3000三新居民区"]
 
 
+def test_it_escapes_tree_choices_exactly_once(world):
+    """Options are escaped when read (and kept), so a widget must not escape them again."""
+    Region.objects.create(name="<b>A&B</b>", level=2, parent=world.city)
+    html = str(OrganizationForm(user=world.alliance_admin)["region"])
+    assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in html
+    assert "<b>" not in html and "&amp;lt;" not in html and "&amp;amp;" not in html
+
+
 def test_it_keeps_a_regions_own_subtree_out_of_its_parent_choices(world):
     form = RegionForm(instance=world.district, user=world.alliance_admin)
     assert list(form.fields["parent"].queryset) == [world.city]
