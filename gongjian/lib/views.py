@@ -44,6 +44,11 @@ class ObjectListView(LoginRequiredMixin, View):
         """Hook: annotations and joins the rows show, left out when the list is only counted."""
         return queryset
 
+    def get_row_queryset(self, request):
+        """The queryset a page's (or an export's) rows come from, before the filters apply: a
+        view may keep its annotated queryset ready-made instead of building it per request."""
+        return self.with_row_details(request, self.get_queryset(request))
+
     def export_rows(self, queryset):
         # iterator() keeps memory flat for large exports and still honours prefetch_related.
         for obj in queryset.iterator(chunk_size=2000):
@@ -52,8 +57,8 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_extra_context(self, request):
         return {}
 
-    def filter(self, request):
-        filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(request), request=request)
+    def filter(self, request, queryset):
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
         return filterset, filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
 
     def total_text(self, total):
@@ -67,10 +72,10 @@ class ObjectListView(LoginRequiredMixin, View):
         return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
     def get(self, request, *args, **kwargs):
-        filterset, queryset = self.filter(request)
         if self.count_later and request.GET.get("count") == "1":
+            _filterset, queryset = self.filter(request, self.get_queryset(request))
             return HttpResponse(self.total_text(queryset.order_by().count()))
-        queryset = self.with_row_details(request, queryset)
+        filterset, queryset = self.filter(request, self.get_row_queryset(request))
         if request.GET.get("export") == "xlsx" and self.export_columns:
             record(Action.EXPORT, changes={"list": self.export_filename, "filters": request.GET.dict()}, object_repr=str(self.title))
             headers = [str(header) for header, _ in self.export_columns]
