@@ -162,13 +162,21 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     lookup_field = "uuid"
 
-    def get_queryset(self):
+    def get_scoped_queryset(self):
         # Visible but not editable answers 403 from get_object().
         return self.queryset.all().visible_to(self.request.user)
 
-    def with_row_details(self, queryset):
-        """Hook: columns a list's page shows, left out when the list is only counted (lib.api_policy)."""
-        return queryset
+    def get_queryset(self):
+        return self.get_row_queryset() if self.action == "list" else self.get_scoped_queryset()
+
+    def get_row_queryset(self):
+        """Hook: what a list's rows come from, before the filters apply; a viewset may keep its
+        annotated queryset ready-made instead of building it per request."""
+        return self.get_scoped_queryset()
+
+    def counted_queryset(self):
+        """The filtered list without the columns only its rows show, for ``?count=true`` (lib.api_policy)."""
+        return self.filter_queryset(self.get_scoped_queryset())
 
     def get_object(self):
         obj = super().get_object()

@@ -27,14 +27,14 @@ class Pagination(pagination.PageNumberPagination):
         number = int(raw) if raw.isdigit() else 0
         if number < 1:
             raise NotFound(self.invalid_page_message.format(page_number=raw, message=_("That page number is not valid")))
-        # Columns only the rows show (joins, subqueries) are added for the page, not the count.
-        with_row_details = getattr(view, "with_row_details", None)
-        self.page = Window(with_row_details(queryset) if with_row_details else queryset, number, page_size)
+        self.page = Window(queryset, number, page_size)
         if number > 1 and not self.page.object_list:
             raise NotFound(self.invalid_page_message.format(page_number=number, message=_("That page contains no results")))
         self.count = self.page.total_if_known
         if self.count is None and request.query_params.get(self.count_query_param) in ("true", "1"):
-            self.count = queryset.order_by().count()
+            # Columns only the rows show (joins, subqueries) are left out of the count.
+            counted = view.counted_queryset() if hasattr(view, "counted_queryset") else queryset
+            self.count = counted.order_by().count()
         return self.page.object_list
 
     def get_paginated_response(self, data):
