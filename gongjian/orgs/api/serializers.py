@@ -6,6 +6,8 @@ numbers are masked unless the user may see them; unmasked values are noted in
 ``context["revealed"]`` so the view can audit them.
 """
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
@@ -63,7 +65,10 @@ class SelectedValueMixin:
         return value
 
     def to_representation(self, value):
-        return super().to_representation(value) if isinstance(value, models.Model) else value
+        if isinstance(value, models.Model):
+            return super().to_representation(value)
+        # A UUID as text, as DRF's UUIDField gives it, rather than for the JSON encoder to convert.
+        return str(value) if isinstance(value, UUID) else value
 
 
 class SelectedCharField(SelectedValueMixin, serializers.CharField):
