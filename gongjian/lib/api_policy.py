@@ -33,7 +33,10 @@ class Pagination(pagination.PageNumberPagination):
         self.count = self.page.total_if_known
         if self.count is None and request.query_params.get(self.count_query_param) in ("true", "1"):
             # Columns only the rows show (joins, subqueries) are left out of the count.
-            counted = view.counted_queryset() if hasattr(view, "counted_queryset") else queryset
+            # (A list's own action only: another action, such as an activity's registrations,
+            # paginates a queryset of its own.)
+            is_list = getattr(view, "action", None) == "list" and hasattr(view, "counted_queryset")
+            counted = view.counted_queryset() if is_list else queryset
             self.count = counted.order_by().count()
         return self.page.object_list
 

@@ -7,7 +7,7 @@ check and an autoescape for every cell. Built here, they take a fifth of that. N
 
 A table is made for one page of rows, so what every row shares (a translated label, a URL
 prefix) is worked out once in ``__init__``. A cell is ``render_<column name>(obj)``: plain
-text, which is escaped, or markup built with ``format_html``.
+text, which is escaped, or safe markup (``format_html``, or ``mark_safe`` over escaped parts).
 """
 
 import functools
@@ -38,7 +38,7 @@ class Table:
         self.rows = rows
 
     def row_attrs(self, obj) -> str:
-        """Attributes of a row's <tr>, already escaped (``format_html``)."""
+        """Attributes of a row's <tr>, already escaped."""
         return ""
 
     def header(self) -> SafeString:

@@ -16,9 +16,9 @@ from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .forms import NameChoiceField, TreeChoiceField
 from .models import CapabilityTag, Membership, Organization, Person, Region
 
-# Filter querysets are given as functions: a FilterSet deep-copies its filters for every
-# request, and deep-copying a QuerySet copies its whole query (a third of building the
-# directory's filters).
+# Filter querysets are given as functions, evaluated for each request's form field: a
+# QuerySet held by a filter would be shared by every request that copies the filter
+# (lib.filtering), and some of them depend on the user.
 
 
 def _all_regions(request):

@@ -177,6 +177,17 @@ class TestRegistration:
         listed = api_for(world.member).get(f"/api/v1/activities/{activity.uuid}/registrations/").json()["results"]
         assert [r["uuid"] for r in listed] == [str(mine.uuid)]
 
+    def test_it_counts_an_activitys_registrations_not_the_activities(self, world, api_for):
+        """?count=true on the registrations action counts what that action pages (lib.api_policy)."""
+        activity = make_activity(world.own_org, invite_alliance=True)
+        make_activity(world.own_org)  # a second activity, so the two counts differ
+        activity.register(world.member.person)
+        activity.register(world.outsider.person)
+        activity.register(world.org_admin.person)
+        url = f"/api/v1/activities/{activity.uuid}/registrations/"
+        body = api_for(world.org_admin).get(url, {"page_size": 2, "count": "true"}).json()
+        assert len(body["results"]) == 2 and body["count"] == 3
+
     def test_it_checks_in_by_code_for_organizers(self, world, api_for):
         activity = make_activity(world.own_org, starts_in=timedelta(minutes=30))
         registration = activity.register(world.member.person)
