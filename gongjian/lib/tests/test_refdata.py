@@ -46,6 +46,17 @@ def test_it_sees_a_change_made_by_another_process(world):
     assert "改名街道" in names()
 
 
+def test_it_sees_an_edit_that_committed_after_a_later_one(world):
+    """Stamps are taken before commit: an edit stamped earlier than the latest change can commit after it."""
+    names()
+    latest = Region.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    oldest = Region.objects.order_by("updated_at").first()
+    assert oldest.updated_at < latest
+    with connection.cursor() as cursor:  # count, largest id and latest stamp all stay as they were
+        cursor.execute("UPDATE orgs_region SET name = %s, updated_at = %s WHERE id = %s", ["迟到街道", latest - timedelta(microseconds=1), oldest.pk])
+    assert "迟到街道" in names()
+
+
 def test_it_forgets_what_a_rolled_back_transaction_added(world):
     before = names()
     with transaction.atomic():
