@@ -39,9 +39,14 @@ def login(page, live_server):
     def _login(username, password):
         # Leave the page first: a late response (the notification badge's poll) would set the old
         # session cookie again after it was cleared, and the login page would then redirect home.
+        # Leaving does not stop a response already on its way (seen once in CI), so the cookies are
+        # cleared again until the login form really shows.
         page.goto("about:blank")
-        page.context.clear_cookies()
-        page.goto(f"{live_server.url}/accounts/login/")
+        for _attempt in range(3):
+            page.context.clear_cookies()
+            page.goto(f"{live_server.url}/accounts/login/")
+            if page.locator("#id_username").count():
+                break
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
