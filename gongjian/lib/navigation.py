@@ -42,16 +42,20 @@ def _reversed(url_name, script_prefix, urlconf):
     return reverse(url_name, urlconf=urlconf)
 
 
+def _url_key():
+    # The settings' URLconf is part of the key too: tests and tools swap it without a request.
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
 def fixed_url(url_name) -> str:
     """reverse() for a URL without arguments, once per script prefix and URLconf: the menu and
     the navigation bar show some forty such links on every page."""
-    # The settings' URLconf is part of the key too: tests and tools swap it without a request.
-    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return _reversed(url_name, *_url_key())
 
 
-def _menu_url(url_name):
+def _menu_url(url_name, url_key):
     try:
-        return fixed_url(url_name)
+        return _reversed(url_name, *url_key)
     except NoReverseMatch:  # an item of an app whose URLs are not mounted
         return None
 
@@ -71,23 +75,24 @@ def _translated(text, language) -> str:
 
 
 def _unwrapped(user):
-    # request.user is a SimpleLazyObject: each of the menu's ~170 attribute reads went through
-    # its proxy, two thirds of building the menu. The visibility checks get the user itself.
-    if isinstance(user, LazyObject):
+    # request.user is a SimpleLazyObject (twice over: django-otp wraps Django's), so each of
+    # the menu's ~170 attribute reads went through the proxies, two thirds of building the
+    # menu. The visibility checks get the user itself.
+    while isinstance(user, LazyObject):
         if user._wrapped is empty:
             user._setup()
-        return user._wrapped
+        user = user._wrapped
     return user
 
 
 def menu_for(user):
     user = _unwrapped(user)
     items = {key: [] for key, _ in GROUPS}
-    language = get_language()
+    language, url_key = get_language(), _url_key()
     for config in apps.get_app_configs():
         for item in getattr(config, "menu", ()):
             if item.group in items and item.visible(user):
-                url = _menu_url(item.url_name)
+                url = _menu_url(item.url_name, url_key)
                 if url is not None:
                     items[item.group].append((item.order, _translated(item.label, language), url))
     return [(key, _translated(label, language), [(name, url) for _, name, url in sorted(items[key])]) for key, label in GROUPS]
