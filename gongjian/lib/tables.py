@@ -52,13 +52,14 @@ class Table:
         for obj in self.rows:
             parts.append(f"<tr{self.row_attrs(obj)}>")
             for render, class_attr in cells:
-                parts.append(f"<td{class_attr}>{_cell_html(render(obj))}</td>")
+                parts.append(f"<td{class_attr}>{as_html(render(obj))}</td>")
             parts.append("</tr>")
-        return mark_safe("".join(parts))  # noqa: S308  (every cell went through _cell_html)
+        return mark_safe("".join(parts))  # noqa: S308  (every cell went through as_html)
 
 
-def _cell_html(value) -> str:
-    """conditional_escape() without making a SafeString of every cell."""
+def as_html(value) -> str:
+    """conditional_escape() without making a SafeString of every value: safe text as it is,
+    anything else escaped."""
     if isinstance(value, str):
         return value if isinstance(value, SafeData) else escape(value)
     if hasattr(value, "__html__"):

@@ -40,14 +40,11 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_queryset(self, request):
         return self.queryset.all().visible_to(request.user)
 
-    def with_row_details(self, request, queryset):
-        """Hook: annotations and joins the rows show, left out when the list is only counted."""
-        return queryset
-
     def get_row_queryset(self, request):
-        """The queryset a page's (or an export's) rows come from, before the filters apply: a
-        view may keep its annotated queryset ready-made instead of building it per request."""
-        return self.with_row_details(request, self.get_queryset(request))
+        """Hook: the queryset a page's (or an export's) rows come from, before the filters apply,
+        with the annotations and joins the rows show; counting uses get_queryset(). A view may
+        keep its annotated queryset ready-made instead of building it per request."""
+        return self.get_queryset(request)
 
     def export_rows(self, queryset):
         # iterator() keeps memory flat for large exports and still honours prefetch_related.

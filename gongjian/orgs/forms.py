@@ -44,7 +44,7 @@ class TreeChoiceIterator(forms.models.ModelChoiceIterator):
         # escaped here, once for the kept rows, not for every page that shows them: a widget
         # and lists.select_options leave safe text as it is.
         return [
-            (mark_safe(escape(str(value))), mark_safe(escape(_indented(name, path))))  # noqa: S308  (escaped)
+            (mark_safe(escape(str(value))), mark_safe(escape(_indented(name, path))))  # noqa: S308  (both go through html.escape right here)
             for value, name, path in queryset.values_list(key, "name", "path")
         ]
 

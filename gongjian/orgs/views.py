@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -32,7 +32,7 @@ from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditVi
 from . import timeline
 from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
-from .listing import attach_tag_names, with_tag_names
+from .listing import attach_tag_names, with_related_columns, with_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
 from .tables import OrganizationTable
 
@@ -127,9 +127,7 @@ def _directory_rows(today):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = Organization.objects.annotate(
-        member_count=Coalesce(Subquery(members), 0), parent_name=F("parent__name"), region_name=F("region__name")
-    )
+    rows = with_related_columns(Organization.objects.annotate(member_count=Coalesce(Subquery(members), 0)), "parent_name", "region_name")
     return with_tag_names(rows).only(*OrganizationTable.fields)
 
 
@@ -157,14 +155,9 @@ class OrganizationListView(ObjectListView):
         (gettext_lazy("Archived at"), "archived_at"),
     )
 
-    def with_row_details(self, request, queryset):
-        if request.GET.get("export") == "xlsx":
-            return queryset.annotate(parent_name=F("parent__name"), region_name=F("region__name")).prefetch_related("tags")
-        return queryset
-
     def get_row_queryset(self, request):
         if request.GET.get("export") == "xlsx":
-            return super().get_row_queryset(request)
+            return with_related_columns(self.get_queryset(request), "parent_name", "region_name").prefetch_related("tags")
         # .all(): the kept queryset is never evaluated itself, so no request fills its cache.
         return _directory_rows(timezone.localdate()).all().visible_to(request.user)
 

@@ -1,8 +1,10 @@
 from html import escape
 
 from django import template
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from gongjian.lib.tables import as_html
 
 register = template.Library()
 
@@ -23,13 +25,8 @@ def select_options(field, blank_label=""):
         text = str(value)
         mark = " selected" if text in selected else ""
         label = label if text else blank_label
-        parts.append(f'<option value="{_html(value)}"{mark}>{_html(label)}</option>')
-    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped by _html)
-
-
-def _html(value) -> str:
-    # Safe text (the region options, escaped once when they are read: orgs.forms) stays as it is.
-    return value if isinstance(value, SafeData) else escape(str(value))
+        parts.append(f'<option value="{as_html(value)}"{mark}>{as_html(label)}</option>')
+    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped by as_html)
 
 
 @register.simple_tag
