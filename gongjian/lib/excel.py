@@ -80,3 +80,36 @@ def read_rows(fileobj, max_rows: int | None = None) -> tuple[list[str], list[tup
             break
     wb.close()
     return headers, data
+
+
+def sheets_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence], Sequence[str]]]) -> bytes:
+    """A workbook of several sheets, each (title, headers, rows, notes); notes go under the rows."""
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    for title, headers, rows, notes in sheets:
+        ws = wb.create_sheet(title=str(title)[:31])
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(ws, value=str(header))
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="FDE8E8")
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in rows:
+            ws.append([_cell_value(v) for v in row])
+        if notes:
+            ws.append([])
+            for line in notes:
+                ws.append([_cell_value(line)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def sheets_response(filename: str, sheets) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(sheets_bytes(sheets), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,177 @@
+"""The dashboard (驾驶舱), the records behind each figure, and the figures as xlsx."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongjian.activities.choices import Track
+from gongjian.audit.models import Action
+from gongjian.audit.recording import record
+from gongjian.lib.excel import sheets_response
+from gongjian.lib.paging import Window, page_number
+
+from . import records as record_rows
+from .exports import figure_sheets
+from .figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
+from .periods import Period, period_choices
+from .scope import administered_roots, scope_from_request
+
+PAGE_SIZE = 50
+
+
+def _period(request):
+    """The period the request names, or a 400-style message for the page to show."""
+    text = request.GET.get("period", "")
+    if not text and request.GET.get("first") and request.GET.get("last"):
+        text = f"{request.GET['first']}..{request.GET['last']}"
+    try:
+        return Period.parse(text), None
+    except ValidationError as e:
+        return Period.current_half(), " ".join(e.messages)
+
+
+def _query(period, scope, **extra) -> str:
+    params = {"period": period.key}
+    if scope.root is not None:
+        params["org"] = scope.key
+    params.update({k: v for k, v in extra.items() if v})
+    return urlencode(params)
+
+
+def _card(key, value, previous, period, scope, track=""):
+    definition = FIGURES[key]
+    delta = None
+    if key not in RATIOS and value is not None and previous is not None:
+        delta = value - previous
+    url = ""
+    if records_of_key(key):
+        url = reverse("insights:records", args=[key]) + "?" + _query(period, scope, track=track)
+    return {
+        "key": key,
+        "label": definition.label,
+        "definition": definition.definition,
+        "unit": definition.unit,
+        "value": value,
+        "previous": previous,
+        "delta": delta,
+        "url": url,
+    }
+
+
+def records_of_key(key) -> bool:
+    return key in FIGURES and key not in ("checkin_rate", "projects_progress")
+
+
+@login_required
+def dashboard(request):
+    scope = scope_from_request(request.user, request.GET.get("org"))
+    period, error = _period(request)
+    figures = Figures(scope, period)
+    previous = Figures(scope, period.previous())
+    now, before = figures.totals(), previous.totals()
+
+    def card(key, track=""):
+        return _card(key, now[key], before[key], period, scope, track)
+
+    per_track = figures.activity_figures()
+    agreements_by_track = figures.agreements_by_track()
+    projects_by_track = figures.projects_by_track()
+    labels = dict(Track.choices)
+    tracks = [
+        {
+            "key": t,
+            "label": labels[t],
+            "cells": [
+                _card(key, per_track[t][key], None, period, scope, t) for key in ("activities", "participants", "registrations", "checkin_rate")
+            ]
+            + [
+                _card("agreements_signed", agreements_by_track[t], None, period, scope, t),
+                _card("projects_active", projects_by_track[t], None, period, scope, t),
+            ],
+        }
+        for t in TRACKS
+    ]
+    network = figures.network()
+    context = {
+        "title": _("Dashboard"),
+        "period": period,
+        "period_error": error,
+        "previous_period": period.previous(),
+        "period_choices": period_choices(),
+        "scope": scope,
+        "roots": administered_roots(request.user),
+        "is_alliance_admin": request.user.is_superuser or request.user.is_alliance_admin,
+        "key_cards": [card(k) for k in KEY_FIGURES],
+        "tracks": tracks,
+        "track_headers": [FIGURES[k] for k in ("activities", "participants", "registrations", "checkin_rate", "agreements_signed", "projects_active")],
+        "agreement_cards": [card(k) for k in ("agreements_signed", "agreements_published", "agreements_performing", "agreements_evaluated", "agreements_in_force")],
+        "exchange_cards": [
+            card(k)
+            for k in ("needs_published", "needs_claimed", "needs_fulfilled", "median_days_to_claim", "resources_published", "resources_requested", "claims_accepted")
+        ],
+        "project_cards": [card(k) for k in ("projects_active", "projects_progress", "tasks_accepted")],
+        "building_cards": [card(k) for k in ("pairings", "alliances", "bases", "honours")],
+        "outcome_cards": [card("rating_avg")],
+        "rating_count": now["rating_count"],
+        "matrix": figures.matrix(),
+        "trends": figures.trends(),
+        "network": network,
+        "isolated_card": _card("isolated", network["isolated"], None, period, scope),
+        "query": _query(period, scope),
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def figure_records(request, key):
+    """The records behind one figure: the same queryset the figure counts."""
+    scope = scope_from_request(request.user, request.GET.get("org"))
+    period, error = _period(request)
+    if error:
+        raise Http404(error)
+    track = request.GET.get("track", "")
+    if track and track not in Track.values:
+        raise Http404
+    figures = Figures(scope, period)
+    queryset = records_of(figures, key, track)
+    if queryset is None:
+        raise Http404
+    queryset = record_rows.prepared(queryset)
+    spec = record_rows.spec_for(queryset)
+    definition = FIGURES[key]
+    if request.GET.get("export") == "xlsx":
+        record(Action.EXPORT, object_repr=f"insights:{key} {period.key} {scope.label}", request=request)
+        rows = ([cells for _url, cells in record_rows.rows(spec, queryset.iterator(chunk_size=2000))],)
+        headers = [str(h) for h, _fn in spec.columns]
+        return sheets_response(f"{definition.label}-{period.key}.xlsx", [(str(definition.label), headers, rows[0], [str(definition.definition)])])
+    window = Window(queryset, page_number(request.GET.get("page")), PAGE_SIZE)
+    context = {
+        "title": definition.label,
+        "figure": definition,
+        "track_label": dict(Track.choices).get(track, ""),
+        "period": period,
+        "scope": scope,
+        "headers": [h for h, _fn in spec.columns],
+        "rows": list(record_rows.rows(spec, window.object_list)),
+        "page": window,
+        "total": queryset.count() if window.total_if_known is None else window.total_if_known,
+        "query": _query(period, scope, track=track),
+        "back_url": reverse("insights:dashboard") + "?" + _query(period, scope),
+    }
+    return render(request, "insights/records.html", context)
+
+
+@login_required
+def dashboard_export(request):
+    scope = scope_from_request(request.user, request.GET.get("org"))
+    period, error = _period(request)
+    if error:
+        raise Http404(error)
+    record(Action.EXPORT, object_repr=f"insights {period.key} {scope.label}", request=request)
+    sheets = figure_sheets(Figures(scope, period), Figures(scope, period.previous()))
+    return sheets_response(_("Dashboard") + f"-{scope.label}-{period.key}.xlsx", sheets)
