@@ -3,14 +3,14 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from gongjian.lib.views import home
+from gongjian.insights.views import workbench
 
-API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts")
+API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights")
 
 api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APPS]
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", workbench, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("gongjian.accounts.urls")),
     path("audit/", include("gongjian.audit.urls")),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/", include("gongjian.projects.urls")),
     path("imports/", include("gongjian.imports.urls")),
     path("notifications/", include("gongjian.notifications.urls")),
+    path("insights/", include("gongjian.insights.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

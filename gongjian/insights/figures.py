@@ -448,6 +448,17 @@ class Figures:
         progress = self.projects_active().with_progress().aggregate(avg=Avg("progress_percent"))["avg"]
         return round(progress, 1) if progress is not None else None
 
+    def headline(self) -> dict:
+        """The few figures the workbench shows: five queries, not the dashboard's thirty."""
+        act = self.activity_figures()["all"]
+        return {
+            "activities": act["activities"],
+            "participants": act["participants"],
+            "agreements_signed": self.agreements_signed().count(),
+            "claims_accepted": self.claims_accepted().count(),
+            "tasks_accepted": self.tasks_accepted().count(),
+        }
+
     def totals(self) -> dict:
         """Every single-number figure of the period."""
         if "totals" in self._memo:

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
@@ -19,7 +20,8 @@ from . import records as record_rows
 from .exports import figure_sheets
 from .figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
 from .periods import Period, period_choices
-from .scope import administered_roots, scope_from_request
+from .scope import administered_roots, may_see_insights, scope_from_request
+from .workbench import todo, upcoming
 
 PAGE_SIZE = 50
 
@@ -65,6 +67,26 @@ def _card(key, value, previous, period, scope, track=""):
 
 def records_of_key(key) -> bool:
     return key in FIGURES and key not in ("checkin_rate", "projects_progress")
+
+
+def workbench(request):
+    """The home page: what I have to do, what is coming, and a few figures of my scope."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    headline = None
+    if may_see_insights(user):
+        scope = scope_from_request(user, None)
+        period = Period.current_half()
+        values = Figures(scope, period).headline()
+        headline = {
+            "scope": scope,
+            "period": period,
+            "cards": [_card(key, values[key], None, period, scope) for key in values],
+            "url": reverse("insights:dashboard") + "?" + _query(period, scope),
+        }
+    context = {"title": _("Workbench"), "sections": todo(user), "upcoming": upcoming(user), "headline": headline}
+    return render(request, "insights/workbench.html", context)
 
 
 @login_required

@@ -190,11 +190,3 @@ class ObjectArchiveView(LoginRequiredMixin, View):
         from django.urls import reverse
 
         return HttpResponseRedirect(reverse(self.success_url_name))
-
-
-def home(request):
-    from django.contrib.auth.views import redirect_to_login
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, "home.html", {"title": _("Home")})
