@@ -284,7 +284,7 @@ MATCH_INDEX_DIR = envstr("MATCH_INDEX_DIR") or None
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gongjian.accounts.tokens.TwoFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["gongjian.lib.api_policy.IsAuthenticatedAndCleared"],

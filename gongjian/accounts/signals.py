@@ -3,6 +3,13 @@
 User is not a TrackedModel (it keeps Django's AbstractUser base), so these
 handlers do for it what gongjian.audit.signals does for business objects.
 Passwords are never recorded; password changes get their own records from the views.
+
+Every change the trail calls a role change also revokes the account's API
+tokens: each of ROLE_FIELDS changes either whether TOTP is required, what the
+account may reach (is_staff, person_id) or whether it may sign in at all.
+Memberships are not among them: they never decide the second factor, and the
+scope they give is read afresh on every request, so a token has nothing stale
+to carry; revoking on each of them would break integrations without need.
 """
 
 import time
@@ -14,6 +21,7 @@ from django.dispatch import receiver
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 
+from . import tokens
 from .models import User
 
 ROLE_FIELDS = ("is_alliance_admin", "admin_role", "is_superuser", "is_staff", "is_active", "person_id")
@@ -72,6 +80,7 @@ def record_user_change(sender, instance, created, raw=False, update_fields=None,
     roles = _diff(before, after, ROLE_FIELDS)
     if roles:
         record(Action.ROLE_CHANGE, instance, changes=roles)
+        tokens.revoke(instance, "deactivated" if roles.get("is_active") == [True, False] else "role_change")
     profile = _diff(before, after, PROFILE_FIELDS)
     if profile:
         record(Action.UPDATE, instance, changes=profile)

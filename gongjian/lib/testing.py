@@ -89,6 +89,9 @@ def api_client_for(user):
     from rest_framework.test import APIClient
 
     client = APIClient()
+    if user.requires_two_factor:
+        # Tokens of such roles work only once an authenticator is confirmed (accounts.tokens).
+        verify_second_factor(user)
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

@@ -7,6 +7,7 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.api_policy import IsAuthenticatedAndCleared
 
+from .. import tokens
 from ..filters import UserFilterSet
 from ..models import User
 from .serializers import ActiveSerializer, PasswordResetSerializer, RoleSerializer, UserSerializer, UserWriteSerializer, validate_password
@@ -88,4 +89,6 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         target.must_change_password = True
         target.save()
         record(Action.PASSWORD_CHANGE, target, changes={"reason": "reset_by_admin"})
+        # Whoever may have had the account's password may have made a token with it too.
+        tokens.revoke(target, "password_reset")
         return Response(UserSerializer(target).data)

@@ -18,7 +18,7 @@ from gongjian.audit.models import Action, Outcome, Record
 from gongjian.audit.recording import record
 from gongjian.lib.middleware import mark_no_store
 
-from .. import two_factor
+from .. import tokens, two_factor
 from ..forms import PasswordChangeForm, ProfileForm, TokenForm
 
 
@@ -170,8 +170,17 @@ def recovery_codes(request):
 def api_token(request):
     """Create (replacing any old one) or revoke the personal API token. A new key is shown once."""
     user = request.user
+    create = request.POST.get("action") == "create"
+    # The account policy middleware sends such a session to the second factor before it gets
+    # here; the view checks again because the token it hands out outlives this session.
+    # Revoking stays open: it only takes access away.
+    if create and not tokens.may_create(request):
+        if owes_second_factor(request):
+            return redirect_with_next(request, "accounts:two_factor_verify")
+        messages.error(request, tokens.TOTP_REQUIRED)
+        return redirect_with_next(request, "accounts:two_factor_setup")
     Token.objects.filter(user=user).delete()
-    if request.POST.get("action") == "create":
+    if create:
         token = Token.objects.create(user=user)
         record(Action.API_TOKEN, user, changes={"event": "created"}, request=request)
         mark_no_store(request)

@@ -22,7 +22,7 @@ from gongjian.audit.recording import record
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectEditView, ObjectListView
 
-from .. import two_factor
+from .. import tokens, two_factor
 from ..filters import UserFilterSet
 from ..forms import PasswordResetForm, RoleForm, UserCreateForm, UserEditForm
 from ..models import User
@@ -142,6 +142,8 @@ def user_reset_password(request, uuid):
     if request.method == "POST" and form.is_valid():
         form.save()
         record(Action.PASSWORD_CHANGE, target, changes={"reason": "reset_by_admin"}, request=request)
+        # Whoever may have had the account's password may have made a token with it too.
+        tokens.revoke(target, "password_reset", request=request)
         messages.success(request, _("New initial password set. %(name)s must change it at the next login.") % {"name": target})
         return finish(request, target.get_absolute_url())
     return form_page(request, form, _("Reset the password of %(name)s") % {"name": target}, target)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from gongjian.accounts import tokens
 from gongjian.accounts.models import User
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
@@ -27,6 +28,8 @@ class Command(BaseCommand):
                     # Compare-and-set: an account someone re-enabled meanwhile is left alone.
                     if User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
                         record(Action.ROLE_CHANGE, user, changes={"is_active": [True, False], "reason": "dormant"}, actor_name="list_dormant_accounts")
+                        # update() skips the signal that revokes tokens on deactivation, so revoke here.
+                        tokens.revoke(user, "deactivated", actor_name="list_dormant_accounts")
                         disabled += 1
         summary = f"{len(dormant)} dormant accounts (no login for {days} days)"
         self.stdout.write(summary + (f", {disabled} disabled." if disable else "."))
