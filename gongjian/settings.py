@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "gongjian.projects",
     "gongjian.imports",
     "gongjian.notifications",
+    "gongjian.insights",
 ]
 
 MIDDLEWARE = [
