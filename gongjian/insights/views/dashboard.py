@@ -16,12 +16,12 @@ from gongjian.audit.recording import record
 from gongjian.lib.excel import sheets_response
 from gongjian.lib.paging import Window, page_number
 
-from . import records as record_rows
-from .exports import figure_sheets
-from .figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
-from .periods import Period, period_choices
-from .scope import administered_roots, may_see_insights, scope_from_request
-from .workbench import todo, upcoming
+from .. import records as record_rows
+from ..exports import figure_sheets
+from ..figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
+from ..periods import Period, period_choices
+from ..scope import administered_roots, may_see_insights, scope_from_request
+from ..workbench import todo, upcoming
 
 PAGE_SIZE = 50
 
