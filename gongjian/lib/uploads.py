@@ -6,16 +6,24 @@ under random names in private storage, outside MEDIA_ROOT, so they are only
 ever served by a view that has checked the user may see them.
 """
 
+import logging
 import uuid
 import zipfile
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 PDF, JPEG, PNG, DOCX, XLSX = "pdf", "jpg", "png", "docx", "xlsx"
 IMAGE_TYPES = frozenset({JPEG, PNG})
@@ -51,6 +59,48 @@ class PrivateStorage(FileSystemStorage):
 
 
 private_storage = PrivateStorage()
+
+
+def stored_file_roots() -> dict[str, Path]:
+    """Every directory uploads are written to, under the name a backup archive files it by.
+
+    Backup and restore both read this one list. Every model's FileField is checked against it, so
+    a field given a storage elsewhere stops the backup instead of being left out of it silently.
+    """
+    # The names are the archive's folders: renaming one makes older archives unrestorable.
+    named = {"media": storages["default"], "private": private_storage}
+    roots = {name: Path(_location(storage, name)) for name, storage in named.items()}
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if not isinstance(field, models.FileField):
+                continue
+            location = Path(_location(field.storage, f"{model._meta.label}.{field.name}"))
+            if not any(location.is_relative_to(root) for root in roots.values()):
+                raise ImproperlyConfigured(
+                    f"{model._meta.label}.{field.name} stores files in {location}, which no backup covers: "
+                    "add its storage to gongjian.lib.uploads.stored_file_roots()"
+                )
+    return roots
+
+
+def _location(storage, owner: str) -> str:
+    location = getattr(storage, "location", None)
+    if not location:
+        raise ImproperlyConfigured(f"{owner} does not store files on the local disk, so `manage.py backup` cannot take them")
+    return location
+
+
+def open_stored(request, field_file):
+    """The stored file opened for a FileResponse; a file lost from the disk is a 404 that says so, not a 500."""
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError as e:
+        # The database still names the file: it was lost outside the application, which an administrator must know.
+        logger.warning("stored file %s is missing from %s", field_file.name, field_file.storage.location)
+        message = gettext("The file no longer exists; please contact the administrator.")
+        # The 404 page shows the site's messages, not the exception's text.
+        messages.error(request, message, fail_silently=True)
+        raise Http404(message) from e
 
 
 def _head(fileobj, size=16) -> bytes:

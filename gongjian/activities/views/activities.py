@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.middleware import mark_no_store
+from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 from gongjian.orgs.models import Organization, Person
 
@@ -366,7 +367,7 @@ def photo(request, uuid):
     item = get_object_or_404(ActivityPhoto.objects.select_related("activity"), uuid=uuid)
     if not Activity.objects.visible_to(request.user).filter(pk=item.activity_id).exists():
         raise Http404
-    response = FileResponse(item.image.open("rb"), content_type=item.content_type)
+    response = FileResponse(open_stored(request, item.image), content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
     return response

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import evidence as evidence_links
@@ -320,11 +321,7 @@ def attachment_download(request, uuid):
     """Served through the agreement's access check; never from a public media URL."""
     attachment = get_object_or_404(AgreementAttachment.objects.select_related("agreement"), uuid=uuid)
     get_object_for(request.user, Agreement, "view", pk=attachment.agreement_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as e:
-        raise Http404 from e
-    response = FileResponse(handle, content_type=attachment.content_type or "application/octet-stream")
+    response = FileResponse(open_stored(request, attachment.file), content_type=attachment.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

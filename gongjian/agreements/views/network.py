@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView
 
 from ..filters import AllianceFilterSet, HonorFilterSet, PairingFilterSet, PracticeBaseFilterSet
@@ -211,10 +212,7 @@ def honor_evidence(request, uuid):
     honor = get_object_for(request.user, Honor, "view", uuid=uuid)
     if not honor.evidence:
         raise Http404
-    try:
-        handle = honor.evidence.open("rb")
-    except FileNotFoundError as e:
-        raise Http404 from e
+    handle = open_stored(request, honor.evidence)
     name = honor.evidence.name.rsplit("/", 1)[-1]
     content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(
         name.rsplit(".", 1)[-1], "application/octet-stream"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.middleware import mark_no_store
+from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from ..choices import BOARD_COLUMNS, OutcomeKind, TaskStatus
@@ -181,14 +182,11 @@ def outcome_file(request, uuid):
     public = Project.objects.showcase().filter(pk=outcome.project_id).exists()
     if not public and not Project.objects.visible_to(request.user).filter(pk=outcome.project_id).exists():
         raise Http404
-    return _file_response(outcome.file, outcome.content_type, inline=outcome.kind == OutcomeKind.PHOTO)
+    return _file_response(request, outcome.file, outcome.content_type, inline=outcome.kind == OutcomeKind.PHOTO)
 
 
-def _file_response(fieldfile, content_type, inline):
-    try:
-        handle = fieldfile.open("rb")
-    except FileNotFoundError as e:
-        raise Http404 from e
+def _file_response(request, fieldfile, content_type, inline):
+    handle = open_stored(request, fieldfile)
     name = fieldfile.name.rsplit("/", 1)[-1]
     response = FileResponse(handle, content_type=content_type or "application/octet-stream", as_attachment=not inline, filename=name)
     response["X-Content-Type-Options"] = "nosniff"

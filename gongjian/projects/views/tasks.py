@@ -309,4 +309,4 @@ def evidence_file(request, uuid):
     if piece is None:
         raise Http404
     mark_no_store(request)
-    return _file_response(piece.file, piece.content_type, inline=piece.kind == "photo")
+    return _file_response(request, piece.file, piece.content_type, inline=piece.kind == "photo")

@@ -1,12 +1,13 @@
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from gongjian.lib.backup import restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore the database and uploaded files from an archive written by `manage.py backup`."
+    help = "Restore the database and every stored file from an archive written by `manage.py backup`, after checking its hashes."
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
@@ -17,6 +18,6 @@ class Command(BaseCommand):
             raise CommandError("Restoring replaces the current database. Run again with --yes to confirm.")
         try:
             manifest = restore_backup(Path(options["archive"]))
-        except (OSError, RuntimeError, KeyError) as e:
+        except (OSError, RuntimeError, KeyError, ImproperlyConfigured) as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"restored {manifest['engine']} backup taken {manifest['created']}")
