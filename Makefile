@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv migrate demo worker lint messages clean
+.PHONY: run test venv migrate demo worker lint messages clean system
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
@@ -20,6 +20,18 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 
 venv: $(VENV)/.installed
 
+# Debian packages the platform calls: Chromium (browser journeys), CJK fonts (pages, charts and
+# PDFs), LibreOffice (PDF reports) and poppler (PDF text in tests). Installed only when missing.
+SYSTEM_PACKAGES = chromium:chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	libreoffice-writer-nogui:soffice poppler-utils:pdftotext
+system:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do pkg=$${pair%%:*}; probe=$${pair#*:}; \
+	  if ! command -v $$probe >/dev/null 2>&1 && [ ! -e $$probe ]; then missing="$$missing $$pkg"; fi; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Please install:$$missing (sudo apt-get install$$missing)"; fi; fi
+
 migrate: venv
 	mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
@@ -29,7 +41,7 @@ demo: migrate
 	$(BIN)/python manage.py rebuild_match_index
 
 # Set up, load the demo alliance (idempotent), start a task worker and serve.
-run: demo
+run: system demo
 	@$(BIN)/python manage.py db_worker --interval 1 >var/worker.log 2>&1 & echo $$! > var/worker.pid
 	@trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload

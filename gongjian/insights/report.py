@@ -141,10 +141,12 @@ def _study(figures, t):
         speakers = []
         for a in items:
             speakers += [_speaker(p) for p in a.speakers.all() if _speaker(p) not in speakers]
-        head = (_("Lecture series %(series)s: %(n)s lectures") % {"series": name, "n": len(items)}) if name else _("Lectures: %(n)s") % {"n": len(items)}
-        if speakers:
-            head += _("; speakers: %(names)s") % {"names": _names(speakers, 8)}
-        blocks.append(_p(head + _("."), facts=1 + len(speakers)))
+        values = {"series": name, "n": len(items), "names": _names(speakers, 8)}
+        if name:
+            head = _("Lecture series %(series)s: %(n)s lectures; speakers: %(names)s.") if speakers else _("Lecture series %(series)s: %(n)s lectures.")
+        else:
+            head = _("Lectures: %(n)s; speakers: %(names)s.") if speakers else _("Lectures: %(n)s.")
+        blocks.append(_p(head % values, facts=1 + len(speakers)))
         blocks.append(_list([_activity_line(a) for a in items[:LISTED]], len(items)))
     for kind, heading in (
         (ActivityKind.PAIRED_STUDY, _("Paired study exchanges")),
