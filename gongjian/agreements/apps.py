@@ -36,10 +36,10 @@ class AgreementsConfig(AppConfig):
             Agreement.objects.visible_to(user)
             .active()
             .of_organization(organization)
-            .only("uuid", "title", "track", "status", "start_date", "signed_on", "created_at")
+            .only("uuid", "title", "track", "status", "start_date", "signed_on", "drafted_on")
         )
         for a in agreements:
-            date = a.signed_on or a.start_date or a.created_at
+            date = a.signed_on or a.start_date or a.drafted_on
             entries.append(
                 entry(
                     date, "agreement", _("Co-building agreement"), f"{a.title}（{a.get_status_display()}）", a.get_absolute_url(), a.track

@@ -121,8 +121,9 @@ def org(name: str) -> Organization:
 
 def _agreement(title, spec):
     track, theme, start, end, target, signed_on, parties = spec
+    # Negotiated in the scenario's year (by the day it was signed), not on the day the demo is loaded.
     agreement, _ = Agreement.objects.get_or_create(
-        title=title, defaults={"track": track, "theme": theme, "start_date": start, "end_date": end}
+        title=title, defaults={"track": track, "theme": theme, "start_date": start, "end_date": end, "drafted_on": signed_on}
     )
     for order, (name, role, obligations) in enumerate(parties):
         party, _ = AgreementParty.objects.get_or_create(

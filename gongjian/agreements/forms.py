@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
+from gongjian.lib.effective import PastDateInput
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization, Person
 
@@ -28,11 +29,13 @@ class AgreementForm(ScopedModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["title", "theme", "track", "start_date", "end_date", "summary"]
-        widgets = {"start_date": DATE, "end_date": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+        fields = ["title", "theme", "track", "drafted_on", "start_date", "end_date", "summary"]
+        widgets = {"drafted_on": PastDateInput, "start_date": DATE, "end_date": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left empty, negotiation began today (or on the day already recorded).
+        self.fields["drafted_on"].required = False
         if self.instance.pk:
             del self.fields["own_party"]
             del self.fields["partners"]
@@ -40,6 +43,10 @@ class AgreementForm(ScopedModelForm):
             self.fields["own_party"].queryset = own_organizations(self.user)
             self.fields["partners"].queryset = Organization.objects.directory()
             self.fields["partners"].widget.attrs["size"] = 8
+
+    def clean_drafted_on(self):
+        # A new agreement's instance already holds today.
+        return self.cleaned_data.get("drafted_on") or self.instance.drafted_on
 
     def clean(self):
         data = super().clean()
@@ -194,7 +201,7 @@ class HonorForm(ScopedModelForm):
         model = Honor
         fields = ["title", "kind", "issuer", "issuer_name", "level", "awarded_on", "description", "evidence"]
         # A plain file input: the stored file has no public URL to show (it is served through an access check).
-        widgets = {"awarded_on": DATE, "description": forms.Textarea(attrs={"rows": 3}), "evidence": forms.FileInput}
+        widgets = {"awarded_on": PastDateInput, "description": forms.Textarea(attrs={"rows": 3}), "evidence": forms.FileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,6 +87,7 @@ class AgreementSerializer(CleanModelSerializer):
             "start_date",
             "end_date",
             "status",
+            "drafted_on",
             "signed_on",
             "published_at",
             "termination_reason",
@@ -147,12 +148,23 @@ class TerminateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class SignSerializer(serializers.Serializer):
+    effective_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day it was signed, for agreements entered after the fact (补录). Default: today. "
+        "Never in the future, never before negotiation began (drafted_on).",
+    )
+
+
 class EventSerializer(serializers.ModelSerializer):
+    """``created_at`` is when the step took effect; ``recorded_at`` when it was entered."""
+
     actor = serializers.StringRelatedField()
 
     class Meta:
         model = AgreementEvent
-        fields = ["from_status", "to_status", "actor", "note", "created_at"]
+        fields = ["from_status", "to_status", "actor", "note", "created_at", "recorded_at"]
 
 
 class RatingSerializer(serializers.ModelSerializer):

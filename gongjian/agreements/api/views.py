@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.api import ScopedViewSet
+from gongjian.lib.effective import EffectiveSerializer
 
 from .. import evidence as evidence_links
 from ..filters import AgreementFilterSet, AllianceFilterSet, HonorFilterSet, PairingFilterSet, PracticeBaseFilterSet
@@ -22,6 +23,7 @@ from .serializers import (
     PracticeBaseSerializer,
     RatingSerializer,
     RenewSerializer,
+    SignSerializer,
     TerminateSerializer,
 )
 
@@ -78,30 +80,38 @@ class AgreementViewSet(ScopedViewSet):
             raise PermissionDenied
         return agreement
 
-    def _step(self, name, *args):
+    def _step(self, name, *args, **kwargs):
         agreement = self._editable()
-        getattr(agreement, name)(self.request.user, *args)
+        getattr(agreement, name)(self.request.user, *args, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
 
-    @extend_schema(request=None, responses=AgreementSerializer, summary="Sign (签约)")
+    def _dated_step(self, name):
+        """A step that may be dated after the fact: the body's effective_at goes to the model, which checks it."""
+        body = EffectiveSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return self._step(name, effective_at=body.validated_data.get("effective_at"))
+
+    @extend_schema(request=SignSerializer, responses=AgreementSerializer, summary="Sign (签约)")
     @action(detail=True, methods=["post"])
     def sign(self, request, uuid=None):
-        return self._step("sign")
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._step("sign", signed_on=body.validated_data.get("effective_on"))
 
-    @extend_schema(request=None, responses=AgreementSerializer, summary="Publish (亮约)")
+    @extend_schema(request=EffectiveSerializer, responses=AgreementSerializer, summary="Publish (亮约)")
     @action(detail=True, methods=["post"])
     def publish(self, request, uuid=None):
-        return self._step("publish")
+        return self._dated_step("publish")
 
-    @extend_schema(request=None, responses=AgreementSerializer, summary="Start performing (履约)")
+    @extend_schema(request=EffectiveSerializer, responses=AgreementSerializer, summary="Start performing (履约)")
     @action(detail=True, methods=["post"])
     def start_performing(self, request, uuid=None):
-        return self._step("start_performing")
+        return self._dated_step("start_performing")
 
-    @extend_schema(request=None, responses=AgreementSerializer, summary="Open evaluation (评约)")
+    @extend_schema(request=EffectiveSerializer, responses=AgreementSerializer, summary="Open evaluation (评约)")
     @action(detail=True, methods=["post"])
     def evaluate(self, request, uuid=None):
-        return self._step("evaluate")
+        return self._dated_step("evaluate")
 
     @extend_schema(request=TerminateSerializer, responses=AgreementSerializer, summary="Terminate")
     @action(detail=True, methods=["post"])

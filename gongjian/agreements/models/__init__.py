@@ -1,6 +1,7 @@
 """Agreements, pairings, alliances, practice bases and honours."""
 
 from .agreement import (
+    DATED_TRANSITIONS,
     TRANSITIONS,
     USER_TRANSITIONS,
     Agreement,
@@ -16,6 +17,7 @@ from .agreement import (
 from .network import Alliance, AllianceMember, Honor, HonorRecipient, Pairing, PracticeBase
 
 __all__ = [
+    "DATED_TRANSITIONS",
     "TRANSITIONS",
     "USER_TRANSITIONS",
     "Agreement",

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.activities.choices import Track
+from gongjian.audit.models import Action
+from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
 
 from ..choices import ACTIVE_STATUSES, FINAL_STATUSES, PUBLIC_STATUSES, AgreementStatus
@@ -47,6 +50,10 @@ TRANSITIONS = {
 }
 # Transitions a person triggers from the page; expiry is the reminders command's job.
 USER_TRANSITIONS = ("sign", "publish", "start_performing", "evaluate", "renew", "terminate")
+# Steps that may be dated after the fact (补录); the others are stamped with the real time.
+DATED_TRANSITIONS = ("sign", "publish", "start_performing", "evaluate")
+
+FUTURE = _("The effective date cannot be in the future.")
 
 
 class AgreementQuerySet(ScopedQuerySet, ArchivableQuerySet):
@@ -77,6 +84,14 @@ class Agreement(ArchivableModel, TrackedModel):
 
     Its status moves only through the verbs below (see TRANSITIONS); each move is
     a compare-and-set update with an AgreementEvent row beside it.
+
+    Effective dates (补录): the story starts on ``drafted_on`` (谈约, set on the form, today by
+    default, never in the future). Signing, publishing, starting performance and opening the
+    evaluation each take an optional effective date, never in the future and never before the
+    step they follow: signed_on ≥ drafted_on, published_at ≥ signed_on, performing from ≥
+    published_at, evaluation ≥ performing. The stamps (signed_on, published_at) and the event's
+    ``created_at`` hold the effective date; the event's ``recorded_at`` and the audit record
+    hold the real time. Expiry, renewal and termination are stamped with the real time.
     """
 
     Status = AgreementStatus
@@ -89,6 +104,11 @@ class Agreement(ArchivableModel, TrackedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
+    drafted_on = models.DateField(
+        _("negotiation started on"),
+        default=timezone.localdate,
+        help_text=_("When negotiation (谈约) began; set an earlier day when recording an agreement after the fact."),
+    )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     termination_reason = models.TextField(_("termination reason"), blank=True, editable=False)
@@ -134,6 +154,8 @@ class Agreement(ArchivableModel, TrackedModel):
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The term must end after it starts.")})
+        if self.drafted_on:
+            effective_moment(self.drafted_on, future=FUTURE, field="drafted_on")
         if self.pk and self.status in FINAL_STATUSES:
             raise ValidationError(_("This agreement has ended and can no longer be changed."))
         if self.pk and self.status != Status.DRAFT:
@@ -169,22 +191,50 @@ class Agreement(ArchivableModel, TrackedModel):
             )
         return transition
 
-    def _move(self, name: str, by=None, note: str = "", **fields):
-        """Compare-and-set the status and write the event row, all or nothing."""
+    def _move(self, name: str, by=None, note: str = "", at=None, **fields):
+        """Compare-and-set the status and write the event row, all or nothing.
+
+        ``at`` is when the step took effect (default now): the event's time; the
+        audit record keeps the real time and the effective one.
+        """
         transition = self.check_transition(name)
         old = self.status
+        now = timezone.now()
+        at = at or now
         with transaction.atomic():
-            changed = Agreement.objects.filter(pk=self.pk, status=old).update(status=transition.target, updated_at=timezone.now(), **fields)
+            changed = Agreement.objects.filter(pk=self.pk, status=old).update(status=transition.target, updated_at=now, **fields)
             if changed != 1:
                 # Nothing got updated: someone else moved it first.
                 raise ValidationError(_("This agreement was changed by someone else. Reload the page and try again."), code="conflict")
-            AgreementEvent.objects.create(
+            event = AgreementEvent.objects.create(
                 agreement=self, from_status=old, to_status=transition.target, actor=by if by and by.is_authenticated else None, note=note
             )
+            # created_at is stamped on insert; the event carries the moment the step took effect.
+            AgreementEvent.objects.filter(pk=event.pk).update(created_at=at)
+            changes = {"status": [old, transition.target], **{key: [None, str(value)] for key, value in fields.items()}}
+            action = Action.PUBLISH if transition.target == Status.PUBLISHED else Action.UPDATE
+            record(action, self, changes={**changes, **audit_changes(at)}, actor=by if by and by.is_authenticated else None)
         self.status = transition.target
         for key, value in fields.items():
             setattr(self, key, value)
         return transition
+
+    def stage_started_at(self, status):
+        """When the agreement last reached ``status`` (its effective date), or None."""
+        return self.events.filter(to_status=status).order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+
+    def _effective(self, name, value):
+        """The effective moment of step ``name``: never in the future, never before the step it follows."""
+        if name == "sign":
+            floor = Floor(self.drafted_on, _("An agreement cannot be signed before its negotiation began (%(date)s)."))
+        elif name == "publish":
+            floor = Floor(self.signed_on, _("An agreement cannot be published before it was signed (%(date)s)."))
+        elif name == "start_performing":
+            floor = Floor(self.published_at, _("Performance cannot start before the agreement was published (%(date)s)."))
+        else:
+            started = self.stage_started_at(Status.PERFORMING) or self.published_at
+            floor = Floor(started, _("The evaluation cannot open before performance started (%(date)s)."))
+        return effective_moment(value, floor, future=FUTURE, field="effective_on" if name == "sign" else "effective_at")
 
     # --- Verbs -----------------------------------------------------------
     def sign_problems(self) -> list[str]:
@@ -203,24 +253,29 @@ class Agreement(ArchivableModel, TrackedModel):
         return problems
 
     def sign(self, by, signed_on=None):
+        """签约, on ``signed_on`` (a date; default today)."""
         self.check_transition("sign")
         problems = self.sign_problems()
         if problems:
             raise ValidationError(problems, code="incomplete")
-        self._move("sign", by, signed_on=signed_on or timezone.localdate())
+        at = self._effective("sign", signed_on)
+        self._move("sign", by, at=at, signed_on=timezone.localdate(at))
 
-    def publish(self, by):
-        from gongjian.audit.models import Action
-        from gongjian.audit.recording import record
+    def publish(self, by, effective_at=None):
+        """亮约, at ``effective_at`` (a date or datetime; default now)."""
+        self.check_transition("publish")
+        at = self._effective("publish", effective_at)
+        self._move("publish", by, at=at, published_at=at)
 
-        self._move("publish", by, published_at=timezone.now())
-        record(Action.PUBLISH, self, changes={"status": [Status.SIGNED, Status.PUBLISHED]}, actor=by)
+    def start_performing(self, by, effective_at=None):
+        """履约 starts at ``effective_at`` (default now)."""
+        self.check_transition("start_performing")
+        self._move("start_performing", by, at=self._effective("start_performing", effective_at))
 
-    def start_performing(self, by):
-        self._move("start_performing", by)
-
-    def evaluate(self, by):
-        self._move("evaluate", by)
+    def evaluate(self, by, effective_at=None):
+        """评约 opens at ``effective_at`` (default now)."""
+        self.check_transition("evaluate")
+        self._move("evaluate", by, at=self._effective("evaluate", effective_at))
 
     def expire(self, by=None):
         self._move("expire", by)
@@ -385,7 +440,11 @@ class AgreementAttachment(TrackedModel):
 
 
 class AgreementEvent(TrackedModel):
-    """One step of an agreement's history: which status it left, which it reached, who moved it."""
+    """One step of an agreement's history: which status it left, which it reached, who moved it.
+
+    ``created_at`` is when the step took effect, which may be before it was entered (补录);
+    ``recorded_at`` is when it was entered.
+    """
 
     agreement = models.ForeignKey(Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(_("from"), max_length=16, choices=AgreementStatus.choices, blank=True)
@@ -394,6 +453,7 @@ class AgreementEvent(TrackedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("agreement event")

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.activities.choices import Track
 from gongjian.lib.access import ScopedQuerySet
+from gongjian.lib.effective import effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
 
 from ..choices import AllianceKind, BaseKind, HonorKind, HonorLevel, PairingStatus
 from ..storage import honor_evidence_path, private_storage
+from .agreement import FUTURE
 
 
 class MultiPathQuerySet(ScopedQuerySet, ArchivableQuerySet):
@@ -257,7 +259,13 @@ class HonorQuerySet(MultiPathQuerySet):
 
 
 class Honor(ArchivableModel, TrackedModel):
-    """An honour (荣誉) or appointment (聘任, e.g. a 聘书 "推介官"): issuer, level, date, recipients, evidence."""
+    """An honour (荣誉) or appointment (聘任, e.g. a 聘书 "推介官"): issuer, level, date, recipients, evidence.
+
+    ``awarded_on`` is the day it was awarded, today by default and never in the future; an
+    honour entered after the fact (补录) carries its own earlier day, which lists, timelines and
+    statistics read. Nothing in its story comes before the award, so that is the only rule; the
+    audit record of its creation keeps the real time and who entered it.
+    """
 
     Kind = HonorKind
     Level = HonorLevel
@@ -274,7 +282,7 @@ class Honor(ArchivableModel, TrackedModel):
         help_text=_("When the issuer is not an organization on the platform."),
     )
     level = models.CharField(_("level"), max_length=16, choices=HonorLevel.choices, default=HonorLevel.DISTRICT)
-    awarded_on = models.DateField(_("date"))
+    awarded_on = models.DateField(_("date"), default=timezone.localdate)
     description = models.TextField(_("description"), blank=True)
     evidence = models.FileField(
         _("evidence"), upload_to=honor_evidence_path, storage=private_storage, max_length=200, blank=True, help_text=_("PDF, JPEG or PNG.")
@@ -308,6 +316,8 @@ class Honor(ArchivableModel, TrackedModel):
         self.issuer_name = (self.issuer_name or "").strip()
         if not self.issuer_id and not self.issuer_name:
             raise ValidationError({"issuer": _("Choose the issuing organization or name the issuer.")})
+        if self.awarded_on:
+            effective_moment(self.awarded_on, future=FUTURE, field="awarded_on")
 
 
 class HonorRecipient(TrackedModel):

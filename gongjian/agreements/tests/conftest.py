@@ -35,7 +35,9 @@ def call(agreement, verb, user=None):
 
 def make_agreement(world, title="共建协议", parties=None, start=START, end=END):
     """A draft between own_org and foreign_org, each with one obligation: ready to sign."""
-    agreement = Agreement.objects.create(title=title, theme="组织联建", track="build", start_date=start, end_date=end)
+    # Negotiated well before the term: tests may sign on any day from then on.
+    drafted_on = (start or START) - datetime.timedelta(days=90)
+    agreement = Agreement.objects.create(title=title, theme="组织联建", track="build", drafted_on=drafted_on, start_date=start, end_date=end)
     for order, (org, text) in enumerate(parties or [(world.own_org, "提供设计服务"), (world.foreign_org, "提供场地")]):
         party = AgreementParty.objects.create(agreement=agreement, organization=org, order=order)
         if text:

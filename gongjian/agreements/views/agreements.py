@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.effective import posted
 from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -18,7 +19,7 @@ from .. import evidence as evidence_links
 from ..choices import AgreementStatus
 from ..filters import AgreementFilterSet
 from ..forms import AgreementForm, AttachmentForm, ObligationForm, PartyForm, RenewForm, TerminateForm
-from ..models import TRANSITIONS, Agreement, AgreementAttachment, AgreementEvidence, AgreementParty, Obligation, Rating
+from ..models import DATED_TRANSITIONS, TRANSITIONS, Agreement, AgreementAttachment, AgreementEvidence, AgreementParty, Obligation, Rating
 
 # The five stages of 契约化共建 shown as the page's progress bar.
 STAGES = (AgreementStatus.DRAFT, AgreementStatus.SIGNED, AgreementStatus.PUBLISHED, AgreementStatus.PERFORMING, AgreementStatus.EVALUATED)
@@ -126,6 +127,7 @@ class AgreementDetailView(ObjectDetailView):
             "renewals": obj.renewals.all(),
             "can_edit": can_edit,
             "transitions": obj.allowed_transitions() if can_edit else [],
+            "dated_transitions": DATED_TRANSITIONS,
             "sign_problems": obj.sign_problems() if can_edit and obj.status == AgreementStatus.DRAFT else [],
         }
         if can_edit:
@@ -171,6 +173,10 @@ def agreement_transition(request, uuid, name):
             return _back(successor)
         if name == "terminate":
             agreement.terminate(request.user, request.POST.get("reason", ""))
+        elif name == "sign":
+            agreement.sign(request.user, signed_on=posted(request.POST))
+        elif name in DATED_TRANSITIONS:
+            getattr(agreement, name)(request.user, effective_at=posted(request.POST))
         else:
             getattr(agreement, name)(request.user)
     except ValidationError as e:
