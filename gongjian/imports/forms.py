@@ -5,11 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .sheets import importers_for
+from gongjian.lib.excel import WorkbookTooLarge, check_archive
+
+from .sheets import importers_for, too_large_message
 
 
 def check_xlsx(upload):
-    """Size, then content: an .xlsx is a zip holding [Content_Types].xml and a workbook part.
+    """Size, then content: an .xlsx is a zip holding [Content_Types].xml and a workbook part,
+    whose parts do not unpack to more than an import needs (zip bombs).
 
     The extension and the browser's content type are not trusted (SECURITY.md item 11).
     """
@@ -23,17 +26,22 @@ def check_xlsx(upload):
     upload.seek(0)
     head = upload.read(4)
     upload.seek(0)
-    names = set()
+    names, too_large = set(), False
     if head == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
+                check_archive(archive)
+        except WorkbookTooLarge:
+            too_large = True
         except (zipfile.BadZipFile, OSError, ValueError):
             names = set()
         finally:
             upload.seek(0)
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ValidationError(_("Upload an Excel workbook (.xlsx); this file is not one."), code="file_type")
+    if too_large:
+        raise ValidationError(too_large_message(), code="file_too_large")
     return upload
 
 

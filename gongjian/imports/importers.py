@@ -24,7 +24,7 @@ from gongjian.lib.crypto import lookup_hash
 from gongjian.orgs.choices import MembershipRole, OrgKind, OrgStatus, Sector
 from gongjian.orgs.models import CapabilityTag, Membership, Organization, Person, Region, may_create_organizations, pinyin_keys
 
-from .sheets import Choice, Column, Importer, Row, boolean, date, listing, phone, register, text, upper
+from .sheets import Choice, Column, Importer, Row, boolean, date, listing, phone, register, shorten, text, upper
 
 # SQLite allows 32,766 parameters per query; stay far below for every backend.
 CHUNK = 900
@@ -105,14 +105,14 @@ class OrgNames:
     def find(self, value: str, key: str = "organization") -> Organization:
         found = self.candidates(value)
         if not found:
-            raise ValidationError({key: _("No organization is named “%(name)s”.") % {"name": value}})
+            raise ValidationError({key: _("No organization is named “%(name)s”.") % {"name": shorten(value)}})
         if len(found) > 1:
             raise ValidationError({key: ambiguous(value)})
         return found[0]
 
 
 def ambiguous(value):
-    return _("Several organizations are named “%(name)s”; write it with its parent, e.g. “parent/%(name)s”.") % {"name": value}
+    return _("Several organizations are named “%(name)s”; write it with its parent, e.g. “parent/%(name)s”.") % {"name": shorten(value)}
 
 
 class RegionPaths:
@@ -133,7 +133,7 @@ class RegionPaths:
             if found is None and index == 0 and len(self.by_name.get(part, [])) == 1:
                 found = self.by_name[part][0]  # a path may start below the top, e.g. 松江区/广富林街道
             if found is None:
-                raise ValidationError({key: _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": value}})
+                raise ValidationError({key: _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": shorten(value)}})
             pk = found
         return pk
 
@@ -333,7 +333,7 @@ class OrganizationImporter(Importer):
             target = existing if existing is not None else other.extra["instance"]
             found[("db", target.pk) if target.pk else ("row", id(target))] = target
         if not found:
-            raise ValidationError({"parent": _("No organization is named “%(name)s”.") % {"name": value}})
+            raise ValidationError({"parent": _("No organization is named “%(name)s”.") % {"name": shorten(value)}})
         if len(found) > 1:
             raise ValidationError({"parent": ambiguous(value)})
         return next(iter(found.values()))
@@ -359,7 +359,7 @@ class OrganizationImporter(Importer):
         if "tags" in row.data:
             too_long = [tag for tag in row.data["tags"] if len(tag) > CapabilityTag._meta.get_field("name").max_length]
             if too_long:
-                errors["tags"] = [_("A tag has at most 40 characters: %(tags)s.") % {"tags": "、".join(too_long)}]
+                errors["tags"] = [_("A tag has at most 40 characters: %(tags)s.") % {"tags": shorten("、".join(too_long))}]
         if instance.pk is None or (instance.name, instance.short_name) != old_names:
             instance.pinyin_initials, instance.pinyin = cached_pinyin_keys(instance.name, instance.short_name)
         if errors:
@@ -624,7 +624,9 @@ class PersonImporter(Importer):
             raise ValidationError(_("Give a mobile phone number or an organization, so the person is recognised when the file is imported again."))
         people = self.by_name_and_org.get((row.data["name"], org.pk), [])
         if len(people) > 1:
-            raise ValidationError(_("Several people named “%(name)s” belong to this organization; add the mobile phone number.") % {"name": row.data["name"]})
+            raise ValidationError(
+                _("Several people named “%(name)s” belong to this organization; add the mobile phone number.") % {"name": shorten(row.data["name"])}
+            )
         return people[0] if people else None
 
     def fill(self, row, instance):

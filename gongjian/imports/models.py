@@ -5,14 +5,14 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from gongjian.audit import bulk as audit_bulk
 from gongjian.audit.models import Action, Outcome
 from gongjian.lib.access import scope_for
 from gongjian.lib.models import TrackedModel
 
-from .sheets import CREATE, UNCHANGED, UPDATE, SheetProblem, importer_class
+from .sheets import CREATE, UNCHANGED, UPDATE, SheetProblem, bounded_message, importer_class
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,24 @@ logger = logging.getLogger(__name__)
 SYNC_MAX_ROWS = 1000
 # How often a running job writes its progress, at most.
 PROGRESS_INTERVAL_SECONDS = 0.5
+# A job keeps the errors of this many rows and counts the rest: enough to correct a file, and
+# every read of the job (page, API) stays small however bad the file was.
+MAX_STORED_ERROR_ROWS = 500
+
+
+def bounded_errors(errors: list[dict]) -> list[dict]:
+    """Errors as a job stores them: the first rows' messages, each shortened, and a count of the rest."""
+    kept = [
+        {"row": error["row"], "messages": [bounded_message(message) for message in error["messages"]]}
+        for error in errors[:MAX_STORED_ERROR_ROWS]
+    ]
+    rest = len(errors) - len(kept)
+    if rest > 0:
+        message = ngettext(
+            "%(count)s more row with errors is not listed.", "%(count)s more rows with errors are not listed.", rest
+        ) % {"count": rest}
+        kept.append({"row": None, "messages": [message]})
+    return kept
 
 
 def upload_to(instance, filename):
@@ -272,6 +290,8 @@ class ImportJob(TrackedModel):
     def _finish(self, status, **fields):
         now = timezone.now()
         fields["finished_at"] = now
+        if "errors" in fields:
+            fields["errors"] = bounded_errors(fields["errors"])
         ImportJob.objects.filter(pk=self.pk).update(status=status, updated_at=now, **fields)
         self.status = status
         for key, value in fields.items():

@@ -36,11 +36,17 @@ from gongjian.audit import bulk as audit_bulk
 from gongjian.audit.models import Action
 from gongjian.audit.recording import masked_diff, snapshot
 from gongjian.lib.access import scope_for
-from gongjian.lib.excel import SheetError
+from gongjian.lib.excel import MAX_CELL_CHARS, MAX_PART_BYTES, SheetError, WorkbookTooLarge
 
 from .xlsx import read_sheet
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+# Messages quote what people typed. A quote is cut to this many characters, so that a message
+# never copies a cell (a workbook of 300 KB can hold a cell of 300 MB), and so is a whole message.
+QUOTE_CHARS = 100
+MESSAGE_CHARS = 500
+_LONG_QUOTE = re.compile(rf"“([^“”]{{{QUOTE_CHARS}}})[^“”]+”")
 
 
 class SheetProblem(Exception):
@@ -53,6 +59,23 @@ class SheetProblem(Exception):
 
 def join_names(names: Iterable) -> str:
     return pgettext("list separator", ", ").join(str(name) for name in names)
+
+
+def shorten(value, limit: int = QUOTE_CHARS) -> str:
+    """What people typed, as a message quotes it: at most ``limit`` characters, then "…"."""
+    value = str(value)
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def bounded_message(message) -> str:
+    """A message with every “quote” in it shortened, and itself too: importers of other apps quote cells as well."""
+    return shorten(_LONG_QUOTE.sub(r"“\1…”", str(message)), MESSAGE_CHARS)
+
+
+def too_large_message() -> str:
+    return _("The workbook unpacks to more than an import sheet holds (%(limit)s MB); split it into several files.") % {
+        "limit": MAX_PART_BYTES // (1024 * 1024)
+    }
 
 
 @contextmanager
@@ -308,10 +331,17 @@ class Importer:
     def read(self, fileobj) -> tuple[list[Column | None], list[tuple[int, list]]]:
         try:
             headers, rows = read_sheet(fileobj, max_rows=self.max_rows)
+        except WorkbookTooLarge:
+            raise SheetProblem(too_large_message())
         except SheetError:
             raise SheetProblem(_("The file could not be read as an Excel workbook (.xlsx)."))
         if not any(headers):
             raise SheetProblem(_("The first row of the first sheet must hold the column headers of the template."))
+        if any(len(header) > MAX_CELL_CHARS for header in headers):
+            raise SheetProblem(
+                _("A header of the first row is longer than Excel allows (%(max)s characters); use the headers of the template.")
+                % {"max": MAX_CELL_CHARS}
+            )
         by_name = {}
         for column in self.columns:
             for name in column.header_names():
@@ -320,9 +350,9 @@ class Importer:
         for header in headers:
             column = by_name.get(header.strip().lower()) if header else None
             if header and column is None:
-                unknown.append(header)
+                unknown.append(shorten(header))
             elif column is not None and column in found:
-                twice.append(header)
+                twice.append(shorten(header))
             found.append(column)
         missing = [column.label for column in self.columns if column.required and column not in found]
         if missing or unknown or twice:
@@ -347,6 +377,12 @@ class Importer:
         row = Row(number=number, data={})
         for column, value in zip(columns, values, strict=False):
             if column is None:
+                continue
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                message = _("The cell is longer than Excel allows (%(max)s characters); shorten it.") % {"max": MAX_CELL_CHARS}
+                row.errors.append(self.message(column.label, message))
+                row.bad_keys.add(column.key)
+                row.planable = row.planable and not column.required
                 continue
             if column.required and _blank(value):
                 row.errors.append(self.message(column.label, _("This column is required.")))
@@ -442,11 +478,11 @@ class Importer:
         return next(column.label for column in self.columns if column.key == key)
 
     def message(self, label, message) -> str:
-        return _("%(column)s: %(message)s") % {"column": label, "message": message}
+        return bounded_message(_("%(column)s: %(message)s") % {"column": label, "message": message})
 
     def messages(self, error: ValidationError) -> list[str]:
         if not hasattr(error, "error_dict"):
-            return [str(m) for m in error.messages]
+            return [bounded_message(m) for m in error.messages]
         labels = {column.key: column.label for column in self.columns}
         result = []
         for name, errors in error.message_dict.items():
@@ -458,7 +494,7 @@ class Importer:
                         label = self.model._meta.get_field(name).verbose_name
                     except FieldDoesNotExist:
                         label = name
-            result.extend(str(m) if label is None else self.message(label, m) for m in errors)
+            result.extend(bounded_message(m) if label is None else self.message(label, m) for m in errors)
         return result
 
     # --- Hooks for subclasses ----------------------------------------------------------------

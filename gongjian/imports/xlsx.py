@@ -15,7 +15,16 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from gongjian.lib.excel import SheetError, read_rows
+from gongjian.lib.excel import (
+    MAX_CELL_CHARS,
+    MAX_WORKBOOK_BYTES,
+    SheetError,
+    WorkbookTooLarge,
+    check_archive,
+    clip,
+    part_limit,
+    read_rows,
+)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -29,10 +38,6 @@ _NS = MAIN[1:]
 ROW, C, V, T, IS, SI, RPH = (_NS + tag for tag in ("row", "c", "v", "t", "is", "si", "rPh"))
 CHUNK_BYTES = 256 * 1024
 
-# A part larger than this once decompressed is refused (zip bombs); zipfile
-# never inflates a member past its declared size, so the declared size is a cap.
-MAX_PART_BYTES = 512 * 1024 * 1024
-
 
 class Unsupported(Exception):
     """The file is valid but unusual; openpyxl reads it instead."""
@@ -42,21 +47,46 @@ def _parser_kwargs():
     return {"resolve_entities": False, "no_network": True, "huge_tree": False}
 
 
-def _xml(archive, name):
-    info = archive.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
-        raise SheetError("part too large")
-    with archive.open(info) as part:
-        return etree.parse(part, etree.XMLParser(**_parser_kwargs())).getroot()
+class _Package:
+    """The workbook's zip, counting what its parts inflate to (zip bombs).
+
+    check_archive refuses parts that declare too much, but a declared size is only what the
+    file says; the bytes actually inflated are held to the same limits.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile):
+        check_archive(archive)
+        self.archive = archive
+        self.inflated = 0
+
+    def __contains__(self, name):
+        return name in self.archive.NameToInfo
+
+    def chunks(self, name, size=CHUNK_BYTES):
+        limit, read = part_limit(name), 0
+        with self.archive.open(name) as part:
+            while chunk := part.read(size):
+                read += len(chunk)
+                self.inflated += len(chunk)
+                if read > limit or self.inflated > MAX_WORKBOOK_BYTES:
+                    raise WorkbookTooLarge(f"{name} unpacks to more than its declared size allows")
+                yield chunk
 
 
-def _rels(archive, part_name) -> dict[str, tuple[str, str]]:
+def _xml(package, name):
+    parser = etree.XMLParser(**_parser_kwargs())
+    for chunk in package.chunks(name):
+        parser.feed(chunk)
+    return parser.close()
+
+
+def _rels(package, part_name) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(part_name)
     rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in archive.NameToInfo:
+    if rels_name not in package:
         return {}
     result = {}
-    for rel in _xml(archive, rels_name).iter(PKG + "Relationship"):
+    for rel in _xml(package, rels_name).iter(PKG + "Relationship"):
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         result[rel.get("Id")] = (rel.get("Type", ""), target)
@@ -85,25 +115,30 @@ def _expat(handler_owner):
     return parser
 
 
-def _feed(archive, name, handler_owner):
+def _feed(package, name, handler_owner):
     """Parse one part in chunks, yielding whatever the handlers collected after each chunk."""
-    info = archive.getinfo(name)
-    if info.file_size > MAX_PART_BYTES:
-        raise SheetError("part too large")
     parser = _expat(handler_owner)
-    with archive.open(info) as part:
-        while chunk := part.read(CHUNK_BYTES):
-            parser.Parse(chunk, False)
-            yield handler_owner.events.take()
-        parser.Parse(b"", True)
+    for chunk in package.chunks(name):
+        parser.Parse(chunk, False)
         yield handler_owner.events.take()
+    parser.Parse(b"", True)
+    yield handler_owner.events.take()
 
 
 class _Handlers:
     events: _Events
+    capture: bool
+    pieces: list
+    length: int
 
     def refuse_doctype(self, *args):
         raise SheetError("A document type declaration has no place in a workbook.")
+
+    def data(self, text):
+        # Text past Excel's limit is not kept: clip() marks the cell too long all the same.
+        if self.capture and self.length <= MAX_CELL_CHARS:
+            self.pieces.append(text)
+            self.length += len(text)
 
 
 class _SharedStrings(_Handlers):
@@ -112,6 +147,7 @@ class _SharedStrings(_Handlers):
     def __init__(self):
         self.events = _Events()
         self.pieces = []
+        self.length = 0
         self.capture = False
         self.phonetic = 0
 
@@ -121,7 +157,7 @@ class _SharedStrings(_Handlers):
         elif name == RPH:
             self.phonetic += 1
         elif name == SI:
-            self.pieces = []
+            self.pieces, self.length = [], 0
 
     def end(self, name):
         if name == T:
@@ -129,27 +165,23 @@ class _SharedStrings(_Handlers):
         elif name == RPH:
             self.phonetic -= 1
         elif name == SI:
-            self.events.items.append("".join(self.pieces).replace("x005F_", ""))
-
-    def data(self, text):
-        if self.capture:
-            self.pieces.append(text)
+            self.events.items.append(clip("".join(self.pieces).replace("x005F_", "")))
 
 
-def _shared_strings(archive, name) -> list[str]:
-    if not name or name not in archive.NameToInfo:
+def _shared_strings(package, name) -> list[str]:
+    if not name or name not in package:
         return []
     strings = []
-    for batch in _feed(archive, name, _SharedStrings()):
+    for batch in _feed(package, name, _SharedStrings()):
         strings.extend(batch)
     return strings
 
 
-def _date_styles(archive, name) -> tuple[set[int], set[int]]:
+def _date_styles(package, name) -> tuple[set[int], set[int]]:
     """Indexes of cell formats that show numbers as dates, and as durations."""
-    if not name or name not in archive.NameToInfo:
+    if not name or name not in package:
         return set(), set()
-    root = _xml(archive, name)
+    root = _xml(package, name)
     formats = dict(BUILTIN_FORMATS)
     num_fmts = root.find(MAIN + "numFmts")
     if num_fmts is not None:
@@ -183,27 +215,28 @@ def _number(text: str):
 def _iter_sheet_rows(fileobj):
     """(row_number, {column_index: value}) for every row element of the first sheet."""
     with zipfile.ZipFile(fileobj) as archive:
-        package = _rels(archive, "")
-        workbook_name = next((target for kind, target in package.values() if kind == OFFICE_DOCUMENT), "xl/workbook.xml")
-        if workbook_name not in archive.NameToInfo:
+        package = _Package(archive)
+        root = _rels(package, "")
+        workbook_name = next((target for kind, target in root.values() if kind == OFFICE_DOCUMENT), "xl/workbook.xml")
+        if workbook_name not in package:
             raise Unsupported
-        workbook = _xml(archive, workbook_name)
+        workbook = _xml(package, workbook_name)
         if workbook.tag != MAIN + "workbook":
             raise Unsupported  # e.g. strict OOXML namespaces
         sheets = workbook.find(MAIN + "sheets")
         if sheets is None or not len(sheets):
             raise Unsupported
-        rels = _rels(archive, workbook_name)
+        rels = _rels(package, workbook_name)
         sheet_name = rels.get(sheets[0].get(REL + "id"), ("", ""))[1]
-        if sheet_name not in archive.NameToInfo:
+        if sheet_name not in package:
             raise Unsupported
-        strings = _shared_strings(archive, next((t for k, t in rels.values() if k == SHARED_STRINGS), ""))
-        dates, durations = _date_styles(archive, next((t for k, t in rels.values() if k == STYLES), ""))
+        strings = _shared_strings(package, next((t for k, t in rels.values() if k == SHARED_STRINGS), ""))
+        dates, durations = _date_styles(package, next((t for k, t in rels.values() if k == STYLES), ""))
         properties = workbook.find(MAIN + "workbookPr")
         epoch = CALENDAR_MAC_1904 if properties is not None and properties.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
 
         handlers = _SheetRows(strings, dates, durations, epoch)
-        for batch in _feed(archive, sheet_name, handlers):
+        for batch in _feed(package, sheet_name, handlers):
             yield from batch
 
 
@@ -219,6 +252,7 @@ class _SheetRows(_Handlers):
         self.kind = "n"
         self.style = 0
         self.pieces = []
+        self.length = 0
         self.inline = False
         self.capture = False
         self.phonetic = 0
@@ -229,7 +263,7 @@ class _SheetRows(_Handlers):
             self.column = _column_index(ref) if ref else self.column + 1
             self.kind = attrs.get("t", "n")
             self.style = int(attrs.get("s", 0))
-            self.pieces = []
+            self.pieces, self.length = [], 0
             self.inline = False
         elif name == IS:
             self.inline = True
@@ -252,15 +286,11 @@ class _SheetRows(_Handlers):
         elif name == RPH:
             self.phonetic -= 1
         elif name == C:
-            value = self.value("".join(self.pieces))
+            value = self.value(clip("".join(self.pieces)))
             if value is not None:
                 self.cells[self.column] = value
         elif name == ROW:
             self.events.items.append((self.row_counter, self.cells))
-
-    def data(self, text):
-        if self.capture:
-            self.pieces.append(text)
 
     def value(self, text):
         kind = self.kind
@@ -318,19 +348,19 @@ def count_rows(fileobj) -> int:
     try:
         fileobj.seek(0)
         with zipfile.ZipFile(fileobj) as archive:
+            package = _Package(archive)
             workbook_name = "xl/workbook.xml"
-            rels = _rels(archive, workbook_name)
-            sheets = _xml(archive, workbook_name).find(MAIN + "sheets")
+            rels = _rels(package, workbook_name)
+            sheets = _xml(package, workbook_name).find(MAIN + "sheets")
             sheet_name = rels.get(sheets[0].get(REL + "id"), ("", ""))[1]
             count = 0
-            with archive.open(sheet_name) as part:
-                tail = b""
-                while chunk := part.read(1 << 20):
-                    # Four bytes of overlap catch a tag split between chunks and
-                    # are too short to hold a whole one, so none counts twice.
-                    data = tail + chunk
-                    count += data.count(b"<row ") + data.count(b"<row>")
-                    tail = data[-4:]
+            tail = b""
+            for chunk in package.chunks(sheet_name, 1 << 20):
+                # Four bytes of overlap catch a tag split between chunks and
+                # are too short to hold a whole one, so none counts twice.
+                data = tail + chunk
+                count += data.count(b"<row ") + data.count(b"<row>")
+                tail = data[-4:]
             return max(count - 1, 0)
     except Exception:  # a guess only; the real read reports problems
         return 0

@@ -1,6 +1,7 @@
 """Excel (.xlsx) reading and writing through openpyxl."""
 
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -9,6 +10,19 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Excel's own limit on the text of one cell. The readers cut a longer cell to one character
+# more: enough to refuse it, never a copy of a cell that unpacks to hundreds of megabytes.
+MAX_CELL_CHARS = 32_767
+
+# How far the parts of a workbook may inflate (zip bombs). Worksheets and shared strings grow
+# with the rows: a full import of 50,000 rows and 13 columns is a 61 MiB sheet when openpyxl
+# writes it (inline strings), a 23 MiB sheet and 12 MiB of shared strings in Excel's form.
+# Other XML parts (workbook, styles, relationships, theme) are parsed whole into trees, and
+# openpyxl makes objects of every style; real ones stay under 1 MiB.
+MAX_PART_BYTES = 96 * 1024 * 1024
+MAX_SMALL_PART_BYTES = 8 * 1024 * 1024
+MAX_WORKBOOK_BYTES = 128 * 1024 * 1024
 
 
 def workbook_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1", notes: Sequence[str] = ()) -> bytes:
@@ -55,16 +69,57 @@ class SheetError(ValueError):
     """The file cannot be read as the expected sheet at all."""
 
 
+class WorkbookTooLarge(SheetError):
+    """A part of the workbook unpacks to more than a real import sheet needs."""
+
+
+def part_limit(name: str) -> int:
+    """How many bytes one part of a workbook may inflate to."""
+    lowered = name.lower()
+    if (lowered.startswith("xl/worksheets/") and lowered.endswith(".xml")) or lowered == "xl/sharedstrings.xml":
+        return MAX_PART_BYTES
+    if lowered.endswith((".xml", ".rels", ".vml")):
+        return MAX_SMALL_PART_BYTES
+    return MAX_PART_BYTES  # pictures and the like: never parsed, but counted in the total
+
+
+def check_archive(archive: zipfile.ZipFile):
+    """Refuse a workbook whose parts declare more than the limits, before anything inflates them.
+
+    zipfile stops inflating a part at its declared size, so these sizes also bound what openpyxl
+    reads; the fast reader counts what it inflates as well (xlsx._Package).
+    """
+    total = 0
+    for info in archive.infolist():
+        if info.file_size > part_limit(info.filename):
+            raise WorkbookTooLarge(f"{info.filename} unpacks to {info.file_size} bytes")
+        total += info.file_size
+    if total > MAX_WORKBOOK_BYTES:
+        raise WorkbookTooLarge(f"the parts unpack to {total} bytes")
+
+
+def clip(value):
+    """A cell's value, its text cut just past MAX_CELL_CHARS so that it can be refused without a copy."""
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[: MAX_CELL_CHARS + 1]
+    return value
+
+
 def read_rows(fileobj, max_rows: int | None = None) -> tuple[list[str], list[tuple[int, list]]]:
     """Headers and (excel_row_number, values) of the first sheet; blank rows are skipped."""
     try:
+        with zipfile.ZipFile(fileobj) as archive:
+            check_archive(archive)
+        fileobj.seek(0)
         wb = load_workbook(fileobj, read_only=True, data_only=True)
+    except SheetError:
+        raise
     except Exception as e:  # openpyxl raises many types for a non-xlsx file
         raise SheetError(str(e)) from e
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:
-        headers = [str(h).strip() if h is not None else "" for h in next(rows)]
+        headers = [str(clip(h)).strip() if h is not None else "" for h in next(rows)]
     except StopIteration:
         wb.close()
         return [], []
@@ -72,7 +127,7 @@ def read_rows(fileobj, max_rows: int | None = None) -> tuple[list[str], list[tup
         headers.pop()
     data = []
     for number, values in enumerate(rows, start=2):
-        values = list(values[: len(headers)]) + [None] * max(0, len(headers) - len(values))
+        values = [clip(v) for v in values[: len(headers)]] + [None] * max(0, len(headers) - len(values))
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         data.append((number, values))
