@@ -36,7 +36,7 @@ from gongjian.audit import bulk as audit_bulk
 from gongjian.audit.models import Action
 from gongjian.audit.recording import masked_diff, snapshot
 from gongjian.lib.access import scope_for
-from gongjian.lib.excel import MAX_CELL_CHARS, MAX_PART_BYTES, SheetError, WorkbookTooLarge
+from gongjian.lib.excel import MAX_CELL_CHARS, MAX_PART_BYTES, SheetError, WorkbookTooLarge, as_text
 
 from .xlsx import read_sheet
 
@@ -631,6 +631,11 @@ class Importer:
             info.column_dimensions[letter].width = width
         for row in info.iter_rows(min_row=2, max_col=3):
             row[2].alignment = Alignment(wrap_text=True, vertical="top")
+        # Labels, rules, examples and notes stay text, whatever a translation or a note starts with.
+        for sheet in wb.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    as_text(cell)
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()

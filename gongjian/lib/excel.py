@@ -7,9 +7,14 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Text a spreadsheet runs as a formula when it is typed in (OWASP, "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel's own limit on the text of one cell. The readers cut a longer cell to one character
 # more: enough to refuse it, never a copy of a cell that unpacks to hundreds of megabytes.
@@ -25,25 +30,52 @@ MAX_SMALL_PART_BYTES = 8 * 1024 * 1024
 MAX_WORKBOOK_BYTES = 128 * 1024 * 1024
 
 
+def as_text(cell):
+    """A cell whose str value is kept as typed: never a formula ("=…") or an error code ("#N/A").
+
+    openpyxl turns a str starting with "=" into a formula; a string cell holds it verbatim.
+    quotePrefix makes Excel keep such text a string even when someone edits the cell later.
+    """
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    return cell
+
+
+def _cell(ws, value):
+    value = _cell_value(value)
+    # Any other str openpyxl writes as a string already; a cell object each would cost a fifth more.
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES):
+        return as_text(WriteOnlyCell(ws, value=value))
+    return value
+
+
+def _append(ws, values):
+    ws.append([_cell(ws, value) for value in values])
+
+
+def _append_headers(ws, headers):
+    cells = []
+    for header in headers:
+        cell = as_text(WriteOnlyCell(ws, value=str(header)))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FDE8E8")
+        cells.append(cell)
+    ws.append(cells)
+
+
 def workbook_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1", notes: Sequence[str] = ()) -> bytes:
     # write_only keeps memory flat for large exports.
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
-    from openpyxl.cell import WriteOnlyCell
-
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=str(header))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FDE8E8")
-        header_cells.append(cell)
-    ws.append(header_cells)
+    _append_headers(ws, headers)
     for row in rows:
-        ws.append([_cell_value(v) for v in row])
+        _append(ws, row)
     if notes:
         info = wb.create_sheet(title="说明")
         for line in notes:
-            info.append([line])
+            _append(info, [line])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -139,24 +171,16 @@ def read_rows(fileobj, max_rows: int | None = None) -> tuple[list[str], list[tup
 
 def sheets_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence], Sequence[str]]]) -> bytes:
     """A workbook of several sheets, each (title, headers, rows, notes); notes go under the rows."""
-    from openpyxl.cell import WriteOnlyCell
-
     wb = Workbook(write_only=True)
     for title, headers, rows, notes in sheets:
         ws = wb.create_sheet(title=str(title)[:31])
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(ws, value=str(header))
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="FDE8E8")
-            header_cells.append(cell)
-        ws.append(header_cells)
+        _append_headers(ws, headers)
         for row in rows:
-            ws.append([_cell_value(v) for v in row])
+            _append(ws, row)
         if notes:
             ws.append([])
             for line in notes:
-                ws.append([_cell_value(line)])
+                _append(ws, [line])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
