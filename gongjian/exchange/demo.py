@@ -452,7 +452,7 @@ def _claimed_needs(created):
         partners = [p for p in (_org(name) for name in partner_names) if p is not None]
         if partners:
             claim.partners.set(partners)
-        Claim.objects.filter(pk=claim.pk).update(created_at=at(claimed))
+        Claim.objects.filter(pk=claim.pk).update(created_at=at(claimed), claimed_at=at(claimed))
         ClaimEvent.objects.create(claim=claim, from_status="", to_status=ClaimStatus.PENDING, actor=claimer, created_at=at(claimed))
         ClaimEvent.objects.create(claim=claim, from_status=ClaimStatus.PENDING, to_status=ClaimStatus.ACCEPTED, actor=decider, created_at=at(accepted))
         steps = [(NeedStatus.PUBLISHED, NeedStatus.CLAIMED, accepted), (NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS, accepted + datetime.timedelta(days=9))]

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
+from gongjian.lib.effective import PastDateInput
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
 
@@ -87,6 +88,9 @@ class ClaimForm(forms.Form):
     )
     message = forms.CharField(label=_("Message to the owner"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
     quantity = forms.IntegerField(label=_("Units requested"), min_value=1, required=False)
+    effective_at = forms.DateField(
+        label=_("Effective date (fill in when recording after the fact; defaults to today)"), required=False, widget=PastDateInput
+    )
 
     def __init__(self, *args, user=None, target=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,9 +119,10 @@ class ClaimForm(forms.Form):
 
     def save(self):
         data = self.cleaned_data
+        kwargs = {"by": self.user, "message": data["message"], "effective_at": data.get("effective_at")}
         if isinstance(self.target, Need):
-            return self.target.claim(data["organization"], by=self.user, partners=data.get("partners") or (), message=data["message"])
-        return self.target.request(data["organization"], by=self.user, message=data["message"], quantity=data.get("quantity"))
+            return self.target.claim(data["organization"], partners=data.get("partners") or (), **kwargs)
+        return self.target.request(data["organization"], quantity=data.get("quantity"), **kwargs)
 
 
 class RejectForm(forms.Form):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.effective import posted
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -163,7 +164,7 @@ class ListingDetailView(ObjectDetailView):
         context["claim_count"] = claims.count()
         if tab == "claims":
             context["claims"] = list(
-                claims.select_related("claimant").prefetch_related("partners").order_by("-created_at")
+                claims.select_related("claimant").prefetch_related("partners").order_by("-claimed_at")
             )
         if tab == "matches":
             context["suggestions"] = suggestions(obj, request.user)
@@ -234,9 +235,12 @@ class ResourceArchiveView(ObjectArchiveView):
     success_url_name = "exchange:resource_list"
 
 
-def _verb(request, model, uuid, verb, done_message, **kwargs):
+def _verb(request, model, uuid, verb, done_message, dated=False, **kwargs):
+    """Run a verb for the page; a ``dated`` one takes the form's optional effective date (补录)."""
     obj = get_object_for(request.user, model, "change", uuid=uuid)
     try:
+        if dated:
+            kwargs["effective_at"] = posted(request.POST)
         getattr(obj, verb)(by=request.user, **kwargs)
     except ValidationError as e:
         messages.error(request, _errors(e))
@@ -248,7 +252,7 @@ def _verb(request, model, uuid, verb, done_message, **kwargs):
 @require_POST
 @login_required
 def need_publish(request, uuid):
-    return _verb(request, Need, uuid, "publish", _("Published %(name)s."))
+    return _verb(request, Need, uuid, "publish", _("Published %(name)s."), dated=True)
 
 
 @require_POST
@@ -277,7 +281,7 @@ def need_feature(request, uuid):
 @require_POST
 @login_required
 def resource_publish(request, uuid):
-    return _verb(request, Resource, uuid, "publish", _("Published %(name)s."))
+    return _verb(request, Resource, uuid, "publish", _("Published %(name)s."), dated=True)
 
 
 @require_POST
@@ -395,7 +399,7 @@ def claim_accept(request, uuid):
         Project = releases.project_model()
         join = get_object_for(request.user, Project, "change", uuid=request.POST["join"])
     try:
-        project = claim.accept(request.user, join=join)
+        project = claim.accept(request.user, join=join, effective_at=posted(request.POST))
     except ValidationError as e:
         messages.error(request, _errors(e))
         return HttpResponseRedirect(claim.get_absolute_url())

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from gongjian.lib.api import CleanModelSerializer
+from gongjian.lib.effective import EffectiveSerializer
 from gongjian.orgs.models import Organization, Region
 
 from ..choices import ListKind
@@ -91,6 +92,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "message",
             "quantity",
             "status",
+            "claimed_at",
             "decided_at",
             "reject_reason",
             "created_at",
@@ -98,7 +100,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClaimCreateSerializer(serializers.Serializer):
+class ClaimCreateSerializer(EffectiveSerializer):
     """Claim a need or request a resource: give exactly one of ``need`` and ``resource``."""
 
     need = serializers.UUIDField(required=False)
@@ -114,7 +116,7 @@ class ClaimCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ListingClaimSerializer(serializers.Serializer):
+class ListingClaimSerializer(EffectiveSerializer):
     """The body of POST needs/{uuid}/claim/ and resources/{uuid}/request/."""
 
     organization = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), help_text=_("The claimant."))
@@ -123,7 +125,7 @@ class ListingClaimSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(required=False, min_value=1, allow_null=True)
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(EffectiveSerializer):
     join = serializers.UUIDField(required=False, allow_null=True, help_text=_("An existing project to join instead of starting one."))
 
 

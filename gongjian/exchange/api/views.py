@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
+from gongjian.lib.effective import EffectiveSerializer
 
 from .. import releases
 from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
@@ -74,10 +75,12 @@ class ListingViewSet(ScopedViewSet):
         _run(getattr(obj, name), by=self.request.user, **kwargs)
         return Response(self.get_serializer(obj).data)
 
-    @extend_schema(request=None)
+    @extend_schema(request=EffectiveSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, uuid=None):
-        return self._verb("publish")
+        body = EffectiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._verb("publish", effective_at=body.validated_data.get("effective_at"))
 
     @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"])
@@ -97,11 +100,15 @@ class ListingViewSet(ScopedViewSet):
         body = ListingClaimSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        if isinstance(obj, Need):
-            claim = _run(obj.claim, data["organization"], by=request.user, partners=data.get("partners", []), message=data["message"])
-        else:
-            claim = _run(obj.request, data["organization"], by=request.user, message=data["message"], quantity=data.get("quantity"))
-        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        return Response(ClaimSerializer(_claim_on(obj, request.user, data)).data, status=status.HTTP_201_CREATED)
+
+
+def _claim_on(target, user, data):
+    """Claim a need or request a resource with a claim body's fields."""
+    kwargs = {"by": user, "message": data["message"], "effective_at": data.get("effective_at")}
+    if isinstance(target, Need):
+        return _run(target.claim, data["organization"], partners=data.get("partners", []), **kwargs)
+    return _run(target.request, data["organization"], quantity=data.get("quantity"), **kwargs)
 
 
 class NeedViewSet(ListingViewSet):
@@ -158,11 +165,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = body.validated_data
         if data.get("need"):
             target = get_object_for(request.user, Need, "view", uuid=data["need"])
-            claim = _run(target.claim, data["organization"], by=request.user, partners=data.get("partners", []), message=data["message"])
         else:
             target = get_object_for(request.user, Resource, "view", uuid=data["resource"])
-            claim = _run(target.request, data["organization"], by=request.user, message=data["message"], quantity=data.get("quantity"))
-        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        return Response(ClaimSerializer(_claim_on(target, request.user, data)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AcceptSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])
@@ -177,7 +182,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 raise Http404
             join = get_object_for(request.user, Project, "change", uuid=body.validated_data["join"])
         self._decider(claim)
-        project = _run(claim.accept, request.user, join=join)
+        project = _run(claim.accept, request.user, join=join, effective_at=body.validated_data.get("effective_at"))
         data = ClaimSerializer(claim).data
         data["project"] = str(project.uuid) if project is not None else None
         return Response(data)

@@ -13,10 +13,13 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import scope_for
 from gongjian.lib.crypto import EncryptedTextField, mask
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, TrackedModel
 from gongjian.orgs.validators import validate_mainland_phone
 
 DEFAULT_PRIORITY_DAYS = 14
+
+FUTURE = _("The effective date cannot be in the future.")
 
 
 def priority_days() -> int:
@@ -85,7 +88,11 @@ class Category(TrackedModel):
 
 
 class StatusEvent(models.Model):
-    """One status transition: the history and the trigger for follow-up work."""
+    """One status transition: the history and the trigger for follow-up work.
+
+    ``created_at`` is when the step took effect, which may be before it was entered
+    (补录); ``recorded_at`` is when it was entered.
+    """
 
     from_status = models.CharField(_("from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
@@ -94,6 +101,7 @@ class StatusEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     # The TextChoices of the statuses, for labels in the history.
     status_choices: type[models.TextChoices] | None = None
@@ -119,11 +127,12 @@ class StatusEvent(models.Model):
         return self._label(self.to_status)
 
 
-def transition(obj, allowed: dict, new: str, by=None, note="", event_model=None, event_fk="", **extra):
+def transition(obj, allowed: dict, new: str, by=None, note="", event_model=None, event_fk="", at=None, **extra):
     """Move ``obj`` to ``new`` if its current status is a key of ``allowed``; compare-and-set.
 
     ``allowed`` maps each accepted old status to True; anything else raises the
     message for the current status. ``extra`` fields are written in the same UPDATE.
+    ``at`` is when the move took effect (default now), already checked by the caller.
     """
     model = type(obj)
     with transaction.atomic():
@@ -135,15 +144,16 @@ def transition(obj, allowed: dict, new: str, by=None, note="", event_model=None,
                 code="illegal_transition",
             )
         now = timezone.now()
+        at = at or now
         updated = model._base_manager.filter(pk=obj.pk, status=current).update(status=new, updated_at=now, **extra)
         if not updated:
             # Another request moved it between our read and our write.
             raise ValidationError(gettext("Someone else changed this item just now. Reload and try again."), code="conflict")
-        event_model.objects.create(**{event_fk: obj}, from_status=current, to_status=new, actor=by, note=note)
+        event_model.objects.create(**{event_fk: obj}, from_status=current, to_status=new, actor=by, note=note, created_at=at)
         obj.status, obj.updated_at = new, now
         for key, value in extra.items():
             setattr(obj, key, value)
-        changes = {"status": [current, new], **{k: [None, str(v)] for k, v in extra.items()}}
+        changes = {"status": [current, new], **{k: [None, str(v)] for k, v in extra.items()}, **audit_changes(at)}
         record(Action.PUBLISH if new == "published" else Action.UPDATE, obj, changes=changes, actor=by)
     return current
 
@@ -226,3 +236,13 @@ class Listing(TrackedModel, ArchivableModel):
     def check_editable_by(self, user):
         if user is None or not scope_for(user).can_edit(self.organization_id):
             raise ValidationError(gettext("You may only act for organizations you administer."), code="forbidden")
+
+    def effective(self, value):
+        """When a status step of this item took effect: never in the future, never before its previous step."""
+        last = self.events.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+        return effective_moment(value, Floor(last, _("This step cannot be dated before the previous one (%(date)s).")), future=FUTURE)
+
+    def claim_moment(self, value):
+        """When a claim or request on this item was made: never in the future, never before it was published."""
+        floor = Floor(self.published_at, _("A claim cannot be dated before the item was published (%(date)s)."))
+        return effective_moment(value, floor, future=FUTURE)

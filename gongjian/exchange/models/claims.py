@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import scope_for
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import TrackedModel
 
 from ..choices import ClaimMode, ClaimStatus, NeedStatus
-from .base import StatusEvent, project_model
+from .base import FUTURE, StatusEvent, project_model
 from .listings import Need, NeedEvent, Resource
 
 
@@ -61,7 +62,12 @@ class ClaimQuerySet(models.QuerySet):
 
 
 class Claim(TrackedModel):
-    """An organization claims a need (认领) or requests a resource; the owner accepts or rejects it."""
+    """An organization claims a need (认领) or requests a resource; the owner accepts or rejects it.
+
+    ``claimed_at`` is when the claim was made, ``decided_at`` when it was decided: both may be
+    earlier than the day they were entered (补录), never in the future, and in order
+    (published_at ≤ claimed_at ≤ decided_at). ``created_at`` stays the real time.
+    """
 
     Status = ClaimStatus
 
@@ -80,6 +86,7 @@ class Claim(TrackedModel):
     message = models.TextField(_("message"), blank=True)
     quantity = models.PositiveIntegerField(_("units requested"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now, editable=False, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("claimed by"),
@@ -106,7 +113,7 @@ class Claim(TrackedModel):
     class Meta:
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-claimed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(need__isnull=False, resource__isnull=True) | models.Q(need__isnull=True, resource__isnull=False),
@@ -163,11 +170,14 @@ class Claim(TrackedModel):
             raise ValidationError(gettext("%(org)s has already claimed this.") % {"org": self.claimant}, code="duplicate") from e
         if partners:
             self.partners.set(partners)
-        ClaimEvent.objects.create(claim=self, from_status="", to_status=ClaimStatus.PENDING, actor=by, note=self.message)
+        # The claim's own creation record (a TrackedModel) carries claimed_at beside the real time.
+        ClaimEvent.objects.create(claim=self, from_status="", to_status=ClaimStatus.PENDING, actor=by, note=self.message, created_at=self.claimed_at)
 
-    def _decide(self, new, by, reason="", **extra):
+    def _decide(self, new, by, reason="", at=None, **extra):
+        """Compare-and-set pending → ``new``, decided at ``at`` (when it took effect; default now)."""
         now = timezone.now()
-        fields = {"decided_by": by, "decided_at": now, **extra}
+        at = at or now
+        fields = {"decided_by": by, "decided_at": at, **extra}
         if new == ClaimStatus.REJECTED:
             fields["reject_reason"] = reason
         with transaction.atomic():
@@ -177,11 +187,12 @@ class Claim(TrackedModel):
                 raise ValidationError(
                     gettext("This claim is already %(status)s.") % {"status": ClaimStatus(current).label.lower()}, code="decided"
                 )
-            ClaimEvent.objects.create(claim=self, from_status=ClaimStatus.PENDING, to_status=new, actor=by, note=reason)
+            ClaimEvent.objects.create(claim=self, from_status=ClaimStatus.PENDING, to_status=new, actor=by, note=reason, created_at=at)
             self.status = new
             for key, value in fields.items():
                 setattr(self, key, value)
-            record(Action.UPDATE, self, changes={"status": [ClaimStatus.PENDING, new], "reason": [None, reason]}, actor=by)
+            changes = {"status": [ClaimStatus.PENDING, new], "reason": [None, reason], **audit_changes(at)}
+            record(Action.UPDATE, self, changes=changes, actor=by)
 
     def check_decidable_by(self, user):
         if user is None or not scope_for(user).can_edit(self.owner_id):
@@ -201,13 +212,14 @@ class Claim(TrackedModel):
             raise ValidationError(gettext("Only the claimant's administrators can withdraw this claim."), code="forbidden")
         self._decide(ClaimStatus.WITHDRAWN, by)
 
-    def accept(self, by, join=None):
+    def accept(self, by, join=None, effective_at=None):
         """The owner accepts: the need is claimed and a project is created (or ``join`` is joined).
 
         On a one-claimant need the need row is locked and moved published → claimed
         by compare-and-set, so of two simultaneous acceptances exactly one wins;
         the other pending claims are declined. Returns the project, if the
-        projects app provides ``Project.objects.from_claim``.
+        projects app provides ``Project.objects.from_claim``. ``effective_at`` dates an
+        acceptance entered after the fact: never before the claim was made.
         """
         self.check_decidable_by(by)
         with transaction.atomic():
@@ -221,22 +233,27 @@ class Claim(TrackedModel):
                 raise ValidationError(
                     gettext("This claim is already %(status)s.") % {"status": ClaimStatus(claim.status).label.lower()}, code="decided"
                 )
+            floor = Floor(claim.claimed_at, _("A claim cannot be accepted before it was made (%(date)s)."))
+            at = effective_moment(effective_at, floor, future=FUTURE)
             if self.need_id:
-                self._take_need(target, by)
+                self._take_need(target, by, at)
             else:
                 self._take_resource(target)
-            self._decide(ClaimStatus.ACCEPTED, by)
+            self._decide(ClaimStatus.ACCEPTED, by, at=at)
             if self.need_id and target.claim_mode == ClaimMode.SINGLE:
                 for other in target.claims.filter(status=ClaimStatus.PENDING).exclude(pk=self.pk):
-                    other._decide(ClaimStatus.REJECTED, by, reason=gettext("Another organization's claim was accepted."))
+                    # Declined by this acceptance, though never before the other claim itself was made.
+                    other._decide(
+                        ClaimStatus.REJECTED, by, reason=gettext("Another organization's claim was accepted."), at=max(at, other.claimed_at)
+                    )
             project = self._make_project(join)
             if self.need_id and project is not None and getattr(project, "status", "") == "active" and target.status == NeedStatus.CLAIMED:
-                target.start(by)
+                target.start(by, effective_at=at)
         if self.need_id:
             self.need = target
         return project
 
-    def _take_need(self, need, by):
+    def _take_need(self, need, by, at):
         if need.status == NeedStatus.PUBLISHED:
             updated = Need.objects.filter(pk=need.pk, status=NeedStatus.PUBLISHED).update(
                 status=NeedStatus.CLAIMED, updated_at=timezone.now()
@@ -244,9 +261,10 @@ class Claim(TrackedModel):
             if not updated:
                 raise ValidationError(gettext("Another claim on this need was accepted just now."), code="taken")
             NeedEvent.objects.create(
-                need=need, from_status=NeedStatus.PUBLISHED, to_status=NeedStatus.CLAIMED, actor=by, note=str(self.claimant)
+                need=need, from_status=NeedStatus.PUBLISHED, to_status=NeedStatus.CLAIMED, actor=by, note=str(self.claimant), created_at=at
             )
-            record(Action.UPDATE, need, changes={"status": [NeedStatus.PUBLISHED, NeedStatus.CLAIMED]}, actor=by)
+            changes = {"status": [NeedStatus.PUBLISHED, NeedStatus.CLAIMED], **audit_changes(at)}
+            record(Action.UPDATE, need, changes=changes, actor=by)
             need.status = NeedStatus.CLAIMED
         elif need.claim_mode == ClaimMode.SINGLE and need.status in (NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS, NeedStatus.FULFILLED):
             raise ValidationError(gettext("This need has already been claimed by another organization."), code="taken")

@@ -57,7 +57,16 @@ class NeedQuerySet(ScopedQuerySet, ArchivableQuerySet):
 
 
 class Need(Listing):
-    """A need an organization posts (需求): claimed by others, it becomes a project."""
+    """A need an organization posts (需求): claimed by others, it becomes a project.
+
+    Effective dates (补录): a draft has no date of its own; the story starts when it is
+    published. Publishing, claiming and accepting take an optional effective date, never in
+    the future and in order: published_at ≥ the previous step, a claim ≥ published_at (the
+    paired organizations' first claim is judged on the claim's day), acceptance ≥ the claim.
+    ``published_at``, ``Claim.claimed_at``, ``Claim.decided_at`` and the events' ``created_at``
+    hold the effective date; the events' ``recorded_at`` and the audit record the real time.
+    Closing, fulfilling and expiring are stamped with the real time.
+    """
 
     Status = NeedStatus
     ClaimMode = ClaimMode
@@ -133,16 +142,19 @@ class Need(Listing):
         return self.is_open and not self.in_priority_window()
 
     # -- verbs ---------------------------------------------------------------
-    def publish(self, by=None, priority_until=None):
-        """draft → published. Paired organizations get first claim for EXCHANGE_PRIORITY_DAYS unless a date is set."""
+    def publish(self, by=None, priority_until=None, effective_at=None):
+        """draft → published. Paired organizations get first claim for EXCHANGE_PRIORITY_DAYS unless a date is set.
+
+        ``effective_at`` dates a publication entered after the fact; the first-claim window counts from it.
+        """
         if by is not None:
             self.check_editable_by(by)
         self.full_clean()
-        now = timezone.now()
+        at = self.effective(effective_at)
         until = priority_until or self.priority_until
         if until is None and paired_partner_ids(self.organization):
             # Nobody paired means nobody to wait for: the need goes straight to the open hall.
-            until = timezone.localdate(now) + datetime.timedelta(days=priority_days())
+            until = timezone.localdate(at) + datetime.timedelta(days=priority_days())
             if self.deadline and until > self.deadline:
                 until = self.deadline
         transition(
@@ -152,7 +164,8 @@ class Need(Listing):
             by,
             event_model=NeedEvent,
             event_fk="need",
-            published_at=now,
+            at=at,
+            published_at=at,
             priority_until=until,
         )
 
@@ -166,9 +179,10 @@ class Need(Listing):
             for claim in self.claims.filter(status=ClaimStatus.PENDING):
                 claim._decide(ClaimStatus.REJECTED, by, reason=gettext("The need was closed."))
 
-    def start(self, by=None):
-        """claimed → in_progress: the project working on it has started."""
-        transition(self, {NeedStatus.CLAIMED: True}, NeedStatus.IN_PROGRESS, by, event_model=NeedEvent, event_fk="need")
+    def start(self, by=None, effective_at=None):
+        """claimed → in_progress: the project working on it has started (at ``effective_at``, default now)."""
+        at = self.effective(effective_at)
+        transition(self, {NeedStatus.CLAIMED: True}, NeedStatus.IN_PROGRESS, by, event_model=NeedEvent, event_fk="need", at=at)
 
     def fulfil(self, by=None, note=""):
         """claimed/in_progress → fulfilled, marked by the owner."""
@@ -209,17 +223,22 @@ class Need(Listing):
                     code="priority",
                 )
 
-    def claim(self, organization, *, by, partners=(), message=""):
-        """``organization`` claims this need, alone or jointly with ``partners`` (联合领办); the owner decides."""
+    def claim(self, organization, *, by, partners=(), message="", effective_at=None):
+        """``organization`` claims this need, alone or jointly with ``partners`` (联合领办); the owner decides.
+
+        ``effective_at`` dates a claim entered after the fact: not before the need was published,
+        and the paired organizations' first claim is judged on that day.
+        """
         if not scope_for(by).can_edit(organization.pk):
             raise ValidationError(gettext("You may only claim for organizations you administer."), code="forbidden")
         partners = list(partners)
         with transaction.atomic():
             need = Need.objects.select_for_update().get(pk=self.pk)
-            need.check_claimable_by(organization, partners)
+            at = need.claim_moment(effective_at)
+            need.check_claimable_by(organization, partners, today=timezone.localdate(at))
             from .claims import Claim  # claims.py imports this module
 
-            claim = Claim(need=need, claimant=organization, message=message, created_by=by)
+            claim = Claim(need=need, claimant=organization, message=message, created_by=by, claimed_at=at)
             claim._save_new(by, partners)
         return claim
 
@@ -255,7 +274,11 @@ class ResourceQuerySet(NeedQuerySet):
 
 
 class Resource(Listing):
-    """A resource an organization offers (资源): spare capacity others can request."""
+    """A resource an organization offers (资源): spare capacity others can request.
+
+    Effective dates follow Need's rule: publishing ≥ the previous step (a close, when
+    published again), a request ≥ published_at, acceptance ≥ the request.
+    """
 
     Status = ResourceStatus
 
@@ -316,14 +339,17 @@ class Resource(Listing):
     def capacity_display(self) -> str:
         return f"{self.capacity} {self.capacity_unit}".strip()
 
-    def publish(self, by=None):
+    def publish(self, by=None, effective_at=None):
+        """draft/closed → published; published again after a close, it keeps its first date unless one is given."""
         if by is not None:
             self.check_editable_by(by)
         self.full_clean()
-        now = timezone.now()
+        at = self.effective(effective_at)
         allowed = {ResourceStatus.DRAFT: True, ResourceStatus.CLOSED: True}
-        published_at = self.published_at or now
-        transition(self, allowed, ResourceStatus.PUBLISHED, by, event_model=ResourceEvent, event_fk="resource", published_at=published_at)
+        published_at = at if effective_at is not None or self.published_at is None else self.published_at
+        transition(
+            self, allowed, ResourceStatus.PUBLISHED, by, event_model=ResourceEvent, event_fk="resource", at=at, published_at=published_at
+        )
 
     def close(self, by=None, note=""):
         if by is not None:
@@ -334,13 +360,17 @@ class Resource(Listing):
             for claim in self.claims.filter(status=ClaimStatus.PENDING):
                 claim._decide(ClaimStatus.REJECTED, by, reason=gettext("The resource was withdrawn."))
 
-    def request(self, organization, *, by, partners=(), message="", quantity=None):
-        """``organization`` asks to use this resource; ``quantity`` units of its spare capacity if given."""
+    def request(self, organization, *, by, partners=(), message="", quantity=None, effective_at=None):
+        """``organization`` asks to use this resource; ``quantity`` units of its spare capacity if given.
+
+        ``effective_at`` dates a request entered after the fact, not before the resource was published.
+        """
         if not scope_for(by).can_edit(organization.pk):
             raise ValidationError(gettext("You may only request for organizations you administer."), code="forbidden")
         partners = list(partners)
         with transaction.atomic():
             resource = Resource.objects.select_for_update().get(pk=self.pk)
+            at = resource.claim_moment(effective_at)
             if not resource.is_open:
                 raise ValidationError(gettext("This resource is not open for requests."), code="not_open")
             if organization.pk == resource.organization_id:
@@ -351,7 +381,7 @@ class Resource(Listing):
                 )
             from .claims import Claim  # claims.py imports this module
 
-            claim = Claim(resource=resource, claimant=organization, message=message, created_by=by, quantity=quantity or None)
+            claim = Claim(resource=resource, claimant=organization, message=message, created_by=by, quantity=quantity or None, claimed_at=at)
             claim._save_new(by, partners)
         return claim
 
