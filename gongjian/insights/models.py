@@ -161,12 +161,15 @@ class GeneratedDocument(TrackedModel):
             logging.getLogger(__name__).exception("document %s failed", self.pk)
             self._move([DocumentStatus.RUNNING], DocumentStatus.FAILED, finished_at=timezone.now(), error=str(e)[:500])
             return
-        for name, (filename, data) in files.items():
+        for name in ("docx", "pdf", "archive"):
+            # A file this run did not make (a PDF without LibreOffice) must not linger from an older run.
             old = getattr(self, name)
             if old:
                 old.delete(save=False)
-            getattr(self, name).save(filename, data, save=False)
-        fields = {name: getattr(self, name).name for name in files}
+            if name in files:
+                filename, data = files[name]
+                getattr(self, name).save(filename, data, save=False)
+        fields = {name: getattr(self, name).name or "" for name in ("docx", "pdf", "archive")}
         self._move([DocumentStatus.RUNNING], DocumentStatus.DONE, finished_at=timezone.now(), progress=100, **fields)
 
     def count_facts(self):

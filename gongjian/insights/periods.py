@@ -30,6 +30,9 @@ _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 # A custom period longer than this is refused: the monthly trend would not fit on a page.
 MAX_CUSTOM_DAYS = 3 * 366
+# Years a period may fall in: the platform's records start long after the first, and the
+# day after 31 December 9999 (the end of a period's last day) cannot be written as a date.
+FIRST_YEAR, LAST_YEAR = 1949, 2200
 
 
 def _month_end(year, month) -> datetime.date:
@@ -75,22 +78,33 @@ class Period:
         if not text:
             return cls.current_half(today)
         try:
-            if m := _YEAR.match(text):
-                return cls.year(int(m[1]))
-            if m := _HALF.match(text):
-                return cls.half(int(m[1]), int(m[2]))
-            if m := _QUARTER.match(text):
-                return cls.quarter(int(m[1]), int(m[2]))
-            if m := _MONTH.match(text):
-                return cls.month(int(m[1]), int(m[2]))
-            if m := _CUSTOM.match(text):
-                return cls.custom(datetime.date.fromisoformat(m[1]), datetime.date.fromisoformat(m[2]))
+            period = cls._parse(text)
         except ValueError:
-            pass  # a month 13 or a 30 February: the same message as any other unreadable period
-        raise ValidationError(
-            _("“%(text)s” is not a period. Write 2023, 2023-H1, 2023-Q2, 2023-05 or 2023-01-01..2023-03-31.") % {"text": text[:40]},
-            code="invalid_period",
-        )
+            period = None  # a month 13 or a 30 February: the same message as any other unreadable period
+        if period is None:
+            raise ValidationError(
+                _("“%(text)s” is not a period. Write 2023, 2023-H1, 2023-Q2, 2023-05 or 2023-01-01..2023-03-31.") % {"text": text[:40]},
+                code="invalid_period",
+            )
+        if not (FIRST_YEAR <= period.first.year and period.last.year <= LAST_YEAR):
+            raise ValidationError(
+                _("A period must lie between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}, code="invalid_period"
+            )
+        return period
+
+    @classmethod
+    def _parse(cls, text):
+        if m := _YEAR.match(text):
+            return cls.year(int(m[1]))
+        if m := _HALF.match(text):
+            return cls.half(int(m[1]), int(m[2]))
+        if m := _QUARTER.match(text):
+            return cls.quarter(int(m[1]), int(m[2]))
+        if m := _MONTH.match(text):
+            return cls.month(int(m[1]), int(m[2]))
+        if m := _CUSTOM.match(text):
+            return cls.custom(datetime.date.fromisoformat(m[1]), datetime.date.fromisoformat(m[2]))
+        return None
 
     @classmethod
     def custom(cls, first, last):

@@ -37,6 +37,14 @@ def _period(request):
         return Period.current_half(), " ".join(e.messages)
 
 
+def _choices_with(period):
+    """The picker's periods, with the chosen one added when the picker does not offer it (a month, an old year)."""
+    choices = period_choices()
+    if period.key not in {key for key, _label in choices}:
+        choices.insert(0, (period.key, period.label))
+    return choices
+
+
 def _query(period, scope, **extra) -> str:
     params = {"period": period.key}
     if scope.root is not None:
@@ -124,7 +132,7 @@ def dashboard(request):
         "period": period,
         "period_error": error,
         "previous_period": period.previous(),
-        "period_choices": period_choices(),
+        "period_choices": _choices_with(period),
         "scope": scope,
         "roots": administered_roots(request.user),
         "is_alliance_admin": request.user.is_superuser or request.user.is_alliance_admin,
