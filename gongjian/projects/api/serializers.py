@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.api import CleanModelSerializer
+from gongjian.lib.effective import EffectiveSerializer
 from gongjian.orgs.models import Organization, Person
 
 from ..models import Milestone, Outcome, Project, Task, TaskEvent, TaskEvidence
@@ -220,7 +221,7 @@ class TaskEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskEvent
-        fields = ["action", "from_status", "to_status", "actor", "comment", "created_at"]
+        fields = ["action", "from_status", "to_status", "actor", "comment", "created_at", "recorded_at"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -228,20 +229,24 @@ class TaskEventSerializer(serializers.ModelSerializer):
         return _user_name(obj.actor)
 
 
-class TaskClaimSerializer(serializers.Serializer):
+class TaskClaimSerializer(EffectiveSerializer):
     """Name the team: an organization, or people. A returned task needs neither (its team takes it up again)."""
 
     team_org = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), required=False, allow_null=True)
     team_people = serializers.SlugRelatedField(slug_field="uuid", queryset=Person.objects.active(), many=True, required=False)
 
 
-class TaskSubmitSerializer(serializers.Serializer):
+class TaskSubmitSerializer(EffectiveSerializer):
     evidence = serializers.CharField(allow_blank=True, max_length=10000)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class TaskReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class TaskAcceptSerializer(TaskReviewSerializer, EffectiveSerializer):
+    """Accepting may be dated after the fact; returning happens now."""
 
 
 class TaskBulkSerializer(serializers.Serializer):

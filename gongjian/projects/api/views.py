@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
+from gongjian.lib.effective import EffectiveSerializer
 
 from .. import bulk
 from ..choices import TaskStatus
@@ -21,6 +22,7 @@ from .serializers import (
     ProjectOutcomeSerializer,
     ProjectProgressSerializer,
     ProjectSerializer,
+    TaskAcceptSerializer,
     TaskBulkResultSerializer,
     TaskBulkSerializer,
     TaskClaimSerializer,
@@ -67,20 +69,26 @@ class ProjectViewSet(ScopedViewSet):
             raise PermissionDenied
         return obj
 
-    def _verb(self, name):
+    def _verb(self, name, **kwargs):
         obj = self._editable()
-        _run(getattr(obj, name), by=self.request.user)
+        _run(getattr(obj, name), by=self.request.user, **kwargs)
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
-    @extend_schema(request=None, responses=ProjectSerializer)
+    def _dated_verb(self, name):
+        """A step that may be dated after the fact: the body's effective_at goes to the model, which checks it."""
+        body = EffectiveSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return self._verb(name, effective_at=body.validated_data.get("effective_at"))
+
+    @extend_schema(request=EffectiveSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request, uuid=None):
-        return self._verb("activate")
+        return self._dated_verb("activate")
 
-    @extend_schema(request=None, responses=ProjectSerializer)
+    @extend_schema(request=EffectiveSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, uuid=None):
-        return self._verb("complete")
+        return self._dated_verb("complete")
 
     @extend_schema(request=None, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
@@ -223,7 +231,8 @@ class TaskViewSet(ScopedViewSet):
         task = self.get_object()
         body = TaskClaimSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _run(task.claim, request.user, team_org=body.validated_data.get("team_org"), team_people=body.validated_data.get("team_people", []))
+        data = body.validated_data
+        _run(task.claim, request.user, team_org=data.get("team_org"), team_people=data.get("team_people", []), effective_at=data.get("effective_at"))
         return self._respond(task)
 
     @extend_schema(
@@ -234,18 +243,19 @@ class TaskViewSet(ScopedViewSet):
         task = self.get_object()
         data = request.data.copy() if hasattr(request.data, "getlist") else request.data
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        body = TaskSubmitSerializer(data={"evidence": data.get("evidence", ""), "files": files})
+        body = TaskSubmitSerializer(data={"evidence": data.get("evidence", ""), "files": files, "effective_at": data.get("effective_at")})
         body.is_valid(raise_exception=True)
-        _run(task.submit, request.user, body.validated_data["evidence"], files=body.validated_data["files"])
+        data = body.validated_data
+        _run(task.submit, request.user, data["evidence"], files=data["files"], effective_at=data.get("effective_at"))
         return self._respond(task)
 
-    @extend_schema(request=TaskReviewSerializer, responses=TaskSerializer)
+    @extend_schema(request=TaskAcceptSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, uuid=None):
         task = self.get_object()
-        body = TaskReviewSerializer(data=request.data)
+        body = TaskAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _run(task.accept, request.user, body.validated_data["comment"])
+        _run(task.accept, request.user, body.validated_data["comment"], effective_at=body.validated_data.get("effective_at"))
         return self._respond(task)
 
     @extend_schema(request=TaskReviewSerializer, responses=TaskSerializer)

@@ -14,11 +14,14 @@ from gongjian.activities.choices import Track
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
 from gongjian.lib.richtext import clean_html
 
 from .. import uploads
-from ..choices import OutcomeKind, ProjectStatus, TaskStatus
+from ..choices import OutcomeKind, ProjectStatus, TaskAction, TaskStatus
+
+FUTURE = _("The effective date cannot be in the future.")
 
 
 def involved_org_ids(user) -> frozenset[int] | None:
@@ -138,6 +141,14 @@ class Project(ArchivableModel, TrackedModel):
 
     Status moves planning → active → completed → archived through the verbs below,
     each a compare-and-set with a history row.
+
+    Effective dates (补录): planning carries no date of its own (its period is a plan, not a
+    stamp), so the story starts when the project starts. Starting and completing take an
+    optional effective date, never in the future and never before the previous step:
+    started ≥ any earlier step, completed ≥ started and ≥ the last dated step of its tasks.
+    Task steps are dated after the start (see Task). The event's ``created_at`` holds the
+    effective date, its ``recorded_at`` and the audit record the real time; archiving and
+    restoring are stamped with the real time.
     """
 
     Status = ProjectStatus
@@ -208,33 +219,53 @@ class Project(ArchivableModel, TrackedModel):
         return row["progress_percent"]
 
     # --- status verbs -------------------------------------------------------
-    def _transition(self, allowed_from, to, by, message, **extra):
+    def _transition(self, allowed_from, to, by, message, effective_at=None, floors=(), **extra):
+        """Compare-and-set the status; the history row is dated ``effective_at`` (default now), checked against ``floors``."""
         with transaction.atomic():
             current = Project._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
             if current not in allowed_from:
                 raise ValidationError(message, code="invalid_transition")
+            previous = ProjectEvent.objects.filter(project=self).order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+            floor = Floor(previous, _("This step cannot be dated before the project's previous step (%(date)s)."))
+            at = effective_moment(effective_at, floor, *floors, future=FUTURE)
             now = timezone.now()
             updated = Project._base_manager.filter(pk=self.pk, status=current).update(status=to, updated_at=now, **extra)
             if not updated:
                 # Another request changed the status between our read and our write.
                 raise ValidationError(message, code="invalid_transition")
-            ProjectEvent.objects.create(project=self, from_status=current, to_status=to, actor=_user_or_none(by))
-            record(Action.ARCHIVE if to == ProjectStatus.ARCHIVED else Action.UPDATE, self, changes={"status": [current, to]})
+            ProjectEvent.objects.create(project=self, from_status=current, to_status=to, actor=_user_or_none(by), created_at=at)
+            changes = {"status": [current, to], **audit_changes(at)}
+            record(Action.ARCHIVE if to == ProjectStatus.ARCHIVED else Action.UPDATE, self, changes=changes)
         self.status = to
         for key, value in extra.items():
             setattr(self, key, value)
         return self
 
-    def activate(self, by=None):
-        """planning → active; the claimed needs it came from move on to in progress."""
+    def started_at(self):
+        """When the project last started work (its effective date), or None."""
+        rows = ProjectEvent.objects.filter(project_id=self.pk, to_status=ProjectStatus.ACTIVE).order_by("-created_at", "-pk")
+        return rows.values_list("created_at", flat=True).first()
+
+    def activate(self, by=None, effective_at=None):
+        """planning → active (at ``effective_at``, default now); the claimed needs it came from move on to in progress."""
         with transaction.atomic():
-            self._transition((ProjectStatus.PLANNING,), ProjectStatus.ACTIVE, by, _("Only a project in planning can be started."))
+            self._transition(
+                (ProjectStatus.PLANNING,), ProjectStatus.ACTIVE, by, _("Only a project in planning can be started."), effective_at=effective_at
+            )
+            at = self.started_at()
             for need in self.needs.filter(status="claimed"):
-                need.start(by)
+                need.start(by, effective_at=at)
         return self
 
-    def complete(self, by=None):
-        return self._transition((ProjectStatus.ACTIVE,), ProjectStatus.COMPLETED, by, _("Only an active project can be completed."))
+    def complete(self, by=None, effective_at=None):
+        """active → completed (at ``effective_at``, default now): not before the last dated step of its tasks."""
+        from .tasks import TaskEvent  # tasks.py imports this module
+
+        steps = TaskEvent.objects.filter(task__project=self).exclude(action=TaskAction.CREATE)
+        last = steps.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+        floor = Floor(last, _("A project cannot be completed before the last step of its tasks (%(date)s)."))
+        message = _("Only an active project can be completed.")
+        return self._transition((ProjectStatus.ACTIVE,), ProjectStatus.COMPLETED, by, message, effective_at=effective_at, floors=(floor,))
 
     def archive(self, by=None):
         """Retire a finished (or abandoned) project; an active one is completed first."""
@@ -262,13 +293,18 @@ def _user_or_none(user):
 
 
 class ProjectEvent(models.Model):
-    """One status change of a project: the project's history."""
+    """One status change of a project: the project's history.
+
+    ``created_at`` is when the change took effect, which may be before it was entered (补录);
+    ``recorded_at`` is when it was entered.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, choices=ProjectStatus.choices)
     to_status = models.CharField(max_length=16, choices=ProjectStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("project event")

@@ -8,6 +8,9 @@
 Every change is a compare-and-set on the status column inside a transaction,
 with a TaskEvent row beside it, so two teams racing for the last open task
 cannot both win.
+
+Claiming, submitting and accepting take an optional effective date for work
+recorded after it happened (补录); see Task.
 """
 
 from django.conf import settings
@@ -22,11 +25,12 @@ from django.utils.translation import pgettext_lazy
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import TrackedModel
 
 from .. import uploads
 from ..choices import EvidenceKind, TaskAction, TaskStatus
-from .projects import Project
+from .projects import FUTURE, Project
 
 MAX_WEIGHT = 100
 
@@ -64,7 +68,16 @@ class TaskQuerySet(ScopedQuerySet):
 
 
 class Task(TrackedModel):
-    """One unit of a project's work, e.g. the redesign of one sampling booth at its address."""
+    """One unit of a project's work, e.g. the redesign of one sampling booth at its address.
+
+    Effective dates (补录): a task's story starts when its project started (a task created
+    today in bulk for a 2023 project is still worked on in 2023). Claiming, submitting and
+    accepting take an optional effective date, never in the future, never before the project
+    started and never before the task's previous step: accepted ≥ submitted ≥ claimed.
+    ``claimed_at``, ``submitted_at``, ``reviewed_at`` and the event's ``created_at`` hold the
+    effective date; the event's ``recorded_at`` and the audit record the real time. Returning
+    and releasing are stamped with the real time.
+    """
 
     Status = TaskStatus
 
@@ -195,19 +208,29 @@ class Task(TrackedModel):
             raise ValidationError(_("Tasks can only be worked on while the project is active."), code="project_not_active")
 
     # --- the state machine --------------------------------------------------
-    def _move(self, action, allowed_from, to, by, message, comment="", conflict=None, **fields):
-        """Compare-and-set the status; the caller's transaction also writes the history row."""
+    def effective(self, value):
+        """When a step of this task took effect: never in the future, before the project started or before the task's previous step."""
+        started = Floor(self.project.started_at(), _("A task cannot be worked on before its project started (%(date)s)."))
+        steps = TaskEvent.objects.filter(task_id=self.pk).exclude(action=TaskAction.CREATE).order_by("-created_at", "-pk")
+        previous = Floor(
+            steps.values_list("created_at", flat=True).first(), _("This step cannot be dated before the task's previous step (%(date)s).")
+        )
+        return effective_moment(value, started, previous, future=FUTURE)
+
+    def _move(self, action, allowed_from, to, by, message, comment="", conflict=None, at=None, **fields):
+        """Compare-and-set the status; the caller's transaction also writes the history row, dated ``at`` (default now)."""
         current = Task._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
         if current not in allowed_from:
             raise ValidationError(message, code="invalid_transition")
         now = timezone.now()
-        fields = {key: (now if value is _NOW else value) for key, value in fields.items()}
+        at = at or now
+        fields = {key: (at if value is _NOW else value) for key, value in fields.items()}
         updated = Task._base_manager.filter(pk=self.pk, status=current).update(status=to, updated_at=now, **fields)
         if not updated:
             # Nothing got updated: another request moved the task first.
             raise ValidationError(conflict or _("Someone else changed this task a moment ago; reload and try again."), code="conflict")
-        TaskEvent.objects.create(task=self, action=action, from_status=current, to_status=to, actor=by, comment=comment)
-        changes = {"status": [current, to]}
+        TaskEvent.objects.create(task=self, action=action, from_status=current, to_status=to, actor=by, comment=comment, created_at=at)
+        changes = {"status": [current, to], **audit_changes(at)}
         changes.update(
             {key: [None, str(getattr(value, "pk", value))] for key, value in fields.items() if key not in ("evidence", "review_comment")}
         )
@@ -217,8 +240,11 @@ class Task(TrackedModel):
             setattr(self, key, value)
         self.updated_at = now
 
-    def claim(self, by, team_org=None, team_people=()):
-        """A team takes the task: an organization, or named people. A returned task goes back to its own team."""
+    def claim(self, by, team_org=None, team_people=(), effective_at=None):
+        """A team takes the task: an organization, or named people. A returned task goes back to its own team.
+
+        ``effective_at`` dates a claim entered after the fact (default now).
+        """
         self._check_visible(by)
         self._check_project_active()
         team_people = list(team_people or [])
@@ -228,7 +254,8 @@ class Task(TrackedModel):
                 self.refresh_from_db(fields=["team_org", "claimed_by", "status"])
                 if not self.is_team_member(by):
                     raise PermissionDenied(_("Only the team this task was returned to can take it up again."))
-                self._move(TaskAction.CLAIM, (TaskStatus.RETURNED,), TaskStatus.CLAIMED, by, _("This task cannot be claimed now."))
+                at = self.effective(effective_at)
+                self._move(TaskAction.CLAIM, (TaskStatus.RETURNED,), TaskStatus.CLAIMED, by, _("This task cannot be claimed now."), at=at)
                 return self
             if current != TaskStatus.OPEN:
                 raise ValidationError(_("This task has already been claimed by another team."), code="already_claimed")
@@ -240,6 +267,7 @@ class Task(TrackedModel):
                 by,
                 _("This task has already been claimed by another team."),
                 conflict=_("This task has already been claimed by another team."),
+                at=self.effective(effective_at),
                 team_org=team_org,
                 claimed_by=by,
                 claimed_at=_NOW,
@@ -260,8 +288,11 @@ class Task(TrackedModel):
             if Person.objects.visible_to(by).filter(pk__in=ids).count() != len(ids):
                 raise PermissionDenied(_("You can only name people from your own organizations."))
 
-    def submit(self, by, evidence, files=()):
-        """The team hands in its work; the evidence text is required, photos and files are optional."""
+    def submit(self, by, evidence, files=(), effective_at=None):
+        """The team hands in its work; the evidence text is required, photos and files are optional.
+
+        ``effective_at`` dates a submission entered after the fact (default now).
+        """
         evidence = (evidence or "").strip()
         if not evidence:
             raise ValidationError({"evidence": _("Describe the work done: evidence is required.")}, code="evidence_required")
@@ -279,6 +310,7 @@ class Task(TrackedModel):
                 TaskStatus.SUBMITTED,
                 by,
                 _("Only a claimed or returned task can be submitted."),
+                at=self.effective(effective_at),
                 evidence=evidence,
                 submitted_at=_NOW,
             )
@@ -286,8 +318,11 @@ class Task(TrackedModel):
                 piece.save()
         return self
 
-    def accept(self, reviewer, comment=""):
-        """The lead organization approves the work; it now counts towards progress."""
+    def accept(self, reviewer, comment="", effective_at=None):
+        """The lead organization approves the work; it now counts towards progress.
+
+        ``effective_at`` dates an acceptance entered after the fact (default now).
+        """
         self.refresh_from_db(fields=["status", "team_org", "claimed_by"])
         if self.status != TaskStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted task can be accepted."), code="invalid_transition")
@@ -299,6 +334,7 @@ class Task(TrackedModel):
                 TaskStatus.ACCEPTED,
                 reviewer,
                 _("Only a submitted task can be accepted."),
+                at=self.effective(effective_at),
                 comment=(comment or "").strip(),
                 reviewer=reviewer,
                 review_comment=(comment or "").strip(),
@@ -362,14 +398,18 @@ class Task(TrackedModel):
 
 
 class _Now:
-    """Marks a field to be stamped with the transition's time."""
+    """Marks a field to be stamped with the transition's (effective) time."""
 
 
 _NOW = _Now()
 
 
 class TaskEvent(models.Model):
-    """One step in a task's history: who moved it, from what to what, and why."""
+    """One step in a task's history: who moved it, from what to what, and why.
+
+    ``created_at`` is when the step took effect, which may be before it was entered (补录);
+    ``recorded_at`` is when it was entered.
+    """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=TaskAction.choices)
@@ -380,6 +420,7 @@ class TaskEvent(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("task event")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.effective import posted
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
@@ -82,12 +83,15 @@ class ProjectDetailView(ObjectDetailView):
 
 
 def _transitions(project):
-    """The status buttons a project in its current status offers."""
+    """The status buttons a project in its current status offers: (verb, label, style, takes an effective date)."""
     return {
-        Project.Status.PLANNING: [("activate", _("Start the project"), "btn-danger"), ("archive", _("Archive"), "btn-outline-secondary")],
-        Project.Status.ACTIVE: [("complete", _("Mark as completed"), "btn-outline-success")],
-        Project.Status.COMPLETED: [("archive", _("Archive"), "btn-outline-secondary")],
-        Project.Status.ARCHIVED: [("restore", _("Restore"), "btn-outline-secondary")],
+        Project.Status.PLANNING: [
+            ("activate", _("Start the project"), "btn-danger", True),
+            ("archive", _("Archive"), "btn-outline-secondary", False),
+        ],
+        Project.Status.ACTIVE: [("complete", _("Mark as completed"), "btn-outline-success", True)],
+        Project.Status.COMPLETED: [("archive", _("Archive"), "btn-outline-secondary", False)],
+        Project.Status.ARCHIVED: [("restore", _("Restore"), "btn-outline-secondary", False)],
     }[project.status]
 
 
@@ -101,6 +105,8 @@ class ProjectEditView(ObjectEditView):
 
 
 PROJECT_VERBS = {"activate": "activate", "complete": "complete", "archive": "archive", "restore": "restore"}
+# Steps that may be dated after the fact (补录); archiving and restoring happen now.
+DATED_VERBS = ("activate", "complete")
 
 
 @require_POST
@@ -110,7 +116,8 @@ def project_transition(request, uuid, verb):
     if verb not in PROJECT_VERBS:
         raise Http404
     try:
-        getattr(project, PROJECT_VERBS[verb])(by=request.user)
+        kwargs = {"effective_at": posted(request.POST)} if verb in DATED_VERBS else {}
+        getattr(project, PROJECT_VERBS[verb])(by=request.user, **kwargs)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

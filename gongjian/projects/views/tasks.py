@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjian.lib.access import get_object_for, scope_for
+from gongjian.lib.effective import posted
 from gongjian.lib.excel import XLSX_TYPE, workbook_bytes
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectEditView
@@ -144,27 +145,29 @@ def task_detail(request, uuid):
 
 def _run_action(request, task, action):
     user = request.user
+    # Claiming, submitting and accepting may be dated after the fact (补录).
+    dated = {"effective_at": posted(request.POST)} if action in ("claim", "submit", "accept") else {}
     if action == "claim":
         form = ClaimForm(request.POST, user=user, choices=_claim_choices(user, _memberships(user)))
         if task.status == TaskStatus.RETURNED:
-            task.claim(user)
+            task.claim(user, **dated)
         elif not form.is_valid():
             raise ValidationError(_("Choose the team that takes this task."))
         else:
             team_org, people = form.chosen_team()
-            task.claim(user, team_org=team_org, team_people=people)
+            task.claim(user, team_org=team_org, team_people=people, **dated)
         return _("You have claimed “%(task)s”.")
     if action == "submit":
         form = SubmitForm(request.POST, request.FILES)
         if not form.is_valid():
             raise ValidationError([error for errors in form.errors.values() for error in errors])
-        task.submit(user, form.cleaned_data["evidence"], files=form.cleaned_data["files"])
+        task.submit(user, form.cleaned_data["evidence"], files=form.cleaned_data["files"], **dated)
         return _("“%(task)s” was submitted for review.")
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     if action == "accept":
-        task.accept(user, comment)
+        task.accept(user, comment, **dated)
         return _("“%(task)s” was accepted.")
     if action == "return":
         task.return_(user, comment)
