@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjian.activities.choices import RegistrationStatus, Track
 from gongjian.activities.models import Activity, Registration
-from gongjian.agreements.choices import ACTIVE_STATUSES, AgreementStatus
+from gongjian.agreements.choices import ACTIVE_STATUSES, FINAL_STATUSES, AgreementStatus, AllianceKind
 from gongjian.agreements.models import (
     Agreement,
     AgreementEvent,
@@ -274,12 +274,19 @@ class Figures:
         return self._agreements_entering(AgreementStatus.EVALUATED)
 
     def agreements_in_force(self):
+        """Read from the history, not today's status: one that ended after the period still counts."""
         last = self.period.last
-        return self._agreements().filter(
-            Q(status__in=ACTIVE_STATUSES),
-            Q(signed_on__lte=last),
-            Q(start_date__isnull=True) | Q(start_date__lte=last),
-            Q(end_date__isnull=True) | Q(end_date__gte=last),
+        _start, end = self.period.bounds()
+        ended = AgreementEvent.objects.filter(to_status__in=FINAL_STATUSES, created_at__lt=end).values("agreement_id")
+        return (
+            self._agreements()
+            .filter(
+                Q(status__in=(*ACTIVE_STATUSES, *FINAL_STATUSES)),
+                Q(signed_on__lte=last),
+                Q(start_date__isnull=True) | Q(start_date__lte=last),
+                Q(end_date__isnull=True) | Q(end_date__gte=last),
+            )
+            .exclude(pk__in=ended)
         )
 
     def _needs(self):
@@ -294,7 +301,7 @@ class Figures:
         return (
             Claim.objects.filter(need__in=self._needs().values("pk"))
             .values("need_id")
-            .annotate(first=Min("created_at"))
+            .annotate(first=Min("claimed_at"))
             .values("need_id", "first")
         )
 
@@ -314,7 +321,7 @@ class Figures:
 
     def resources_requested(self):
         start, end = self.period.bounds()
-        return Claim.objects.filter(resource__isnull=False, created_at__gte=start, created_at__lt=end).filter(self.scope.orgs("resource__organization"))
+        return Claim.objects.filter(resource__isnull=False, claimed_at__gte=start, claimed_at__lt=end).filter(self.scope.orgs("resource__organization"))
 
     def claims_accepted(self):
         start, end = self.period.bounds()
@@ -366,7 +373,9 @@ class Figures:
         return qs
 
     def alliances(self):
-        qs = Alliance.objects.active().filter(founded_on__gte=self.period.first, founded_on__lte=self.period.last)
+        qs = Alliance.objects.active().filter(
+            kind__in=(AllianceKind.ALLIANCE, AllianceKind.MICRO), founded_on__gte=self.period.first, founded_on__lte=self.period.last
+        )
         if self.scope.root is not None:
             members = Alliance.members.through.objects.filter(self.scope.orgs("organization")).values("alliance_id")
             qs = qs.filter(self.scope.orgs("lead") | Q(pk__in=members))
@@ -516,8 +525,15 @@ class Figures:
         for orgs in parties.values():
             orgs = sorted(set(orgs))
             out += [(a, b, "agreement") for i, a in enumerate(orgs) for b in orgs[i + 1 :]]
-        for claimant, need_owner, resource_owner in self.claims_accepted().values_list("claimant_id", "need__organization_id", "resource__organization_id"):
+        owners = {}
+        for pk, claimant, need_owner, resource_owner in self.claims_accepted().values_list("pk", "claimant_id", "need__organization_id", "resource__organization_id"):
+            owners[pk] = (claimant, need_owner or resource_owner)
             out.append((claimant, need_owner or resource_owner, "claim"))
+        # A joint claim (联合领办): each partner worked with the owner and with the claimant.
+        partners = Claim.partners.through.objects.filter(claim_id__in=self.claims_accepted().values("pk"))
+        for claim_id, partner in partners.values_list("claim_id", "organization_id"):
+            claimant, owner = owners.get(claim_id, (None, None))
+            out += [(partner, owner, "claim"), (claimant, partner, "claim")]
         partners = Project.partners.through.objects.filter(project__in=self.projects_active().values("pk"))
         out += [(a, b, "project") for a, b in partners.values_list("project__lead_id", "organization_id")]
         out = [(a, b, kind) for a, b, kind in out if a and b and a != b]

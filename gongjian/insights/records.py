@@ -98,7 +98,7 @@ SPECS = {
             (_("Need or resource"), lambda o: (o.need or o.resource).title),
             (_("Claimant"), lambda o: o.claimant.name),
             (_("Status"), lambda o: o.get_status_display()),
-            (_("Claimed at"), lambda o: _local(o.created_at)),
+            (_("Claimed at"), lambda o: _local(o.claimed_at)),
             (_("Decided at"), lambda o: _local(o.decided_at)),
         ),
         _url,

@@ -45,7 +45,7 @@ from gongjian.insights.periods import Period
 from gongjian.lib.testing import make_member
 from gongjian.orgs.models import Organization, Person
 from gongjian.projects.choices import ProjectStatus, TaskStatus
-from gongjian.projects.models import Project, Task
+from gongjian.projects.models import Project, ProjectEvent, Task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H1 = Period.half(2023, 1)
@@ -86,7 +86,9 @@ def person(prefix="党员"):
 def activity(host, track, starts_at, *, co_hosts=(), hours=2, **fields):
     fields.setdefault("title", f"联学活动{next(_n)}")
     fields.setdefault("kind", Activity.Kind.TOPICAL_STUDY)
-    obj = Activity.objects.create(host=host, track=track, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=hours), **fields)
+    obj = Activity.objects.create(
+        host=host, track=track, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=hours), **fields
+    )
     obj.co_hosts.set(co_hosts)
     return obj
 
@@ -105,6 +107,7 @@ def registrations(activity, *statuses):
 def agreement(parties, *, track="build", status=G.SIGNED, signed_on=None, published_at=None, start=None, end=None, **fields):
     """An agreement in ``status`` with one obligation per party; returns (agreement, [party, …], [obligation, …])."""
     fields.setdefault("title", f"共建协议{next(_n)}")
+    fields.setdefault("drafted_on", signed_on or start or datetime.date(2023, 1, 1))
     obj = Agreement.objects.create(track=track, start_date=start, end_date=end, **fields)
     stamp(obj, status=status, signed_on=signed_on, published_at=published_at)
     party_rows, obligations = [], []
@@ -134,11 +137,11 @@ def resource(owner, category, *, status=ResourceStatus.PUBLISHED, published_at=N
     return Resource.objects.create(organization=owner, category=category, status=status, published_at=published_at, **fields)
 
 
-def claim(target, claimant, created_at, *, status=ClaimStatus.PENDING, decided_at=None):
-    """A claim on a need or a request for a resource, made at ``created_at``."""
+def claim(target, claimant, claimed_at, *, status=ClaimStatus.PENDING, decided_at=None, recorded_at=None):
+    """A claim on a need or a request for a resource, made at ``claimed_at`` and entered at ``recorded_at`` (the same by default)."""
     kind = "need" if isinstance(target, Need) else "resource"
     obj = Claim.objects.create(**{kind: target}, claimant=claimant, status=status, decided_at=decided_at)
-    return stamp(obj, created_at=created_at)
+    return stamp(obj, claimed_at=claimed_at, created_at=recorded_at or claimed_at)
 
 
 def project(lead, *, track="create", status=ProjectStatus.ACTIVE, start=None, end=None, partners=(), **fields):
@@ -238,17 +241,21 @@ def h1(world, design):
     )
     agreement_event(x.g_expired, G.PERFORMING, at(2021, 6, 1), G.PUBLISHED)
     agreement_event(x.g_expired, G.EVALUATED, at(2022, 10, 1), G.PERFORMING)
+    agreement_event(x.g_expired, G.EXPIRED, at(2023, 1, 1, 2), G.EVALUATED)
     x.rating_2022 = rating(parties[0], obligations[1], 1, at(2022, 10, 5))
     x.g_draft, *_ = agreement([A1, B2], status=G.DRAFT)
     x.g_terminated, *_ = agreement(
         [A2, B1], track="build", status=G.TERMINATED, signed_on=datetime.date(2023, 1, 20),
         start=datetime.date(2023, 1, 20), end=datetime.date(2024, 1, 19),
     )  # fmt: skip
+    agreement_event(x.g_terminated, G.TERMINATED, at(2023, 3, 1, 10), G.SIGNED)
 
     # Needs, resources and claims.
     x.n_fulfilled = need(B1, design, status=NeedStatus.FULFILLED, published_at=at(2023, 2, 1, 0, 30))  # 16:30 UTC on 31 January
     x.c_fulfilled = claim(x.n_fulfilled, A1, at(2023, 2, 11, 0, 30), status=ClaimStatus.ACCEPTED, decided_at=at(2023, 2, 15, 10))
-    NeedEvent.objects.create(need=x.n_fulfilled, from_status=NeedStatus.IN_PROGRESS, to_status=NeedStatus.FULFILLED, created_at=at(2023, 6, 10))
+    NeedEvent.objects.create(
+        need=x.n_fulfilled, from_status=NeedStatus.IN_PROGRESS, to_status=NeedStatus.FULFILLED, created_at=at(2023, 6, 10)
+    )
     x.n_old = need(A2, design, status=NeedStatus.FULFILLED, published_at=at(2022, 12, 1, 9), claim_mode=ClaimMode.MULTIPLE)
     x.c_old_rejected = claim(x.n_old, B2, at(2022, 12, 21, 9), status=ClaimStatus.REJECTED, decided_at=at(2022, 12, 25))
     x.c_old_accepted = claim(x.n_old, A3, at(2023, 3, 1, 9), status=ClaimStatus.ACCEPTED, decided_at=at(2023, 3, 5, 9))
@@ -285,8 +292,12 @@ def h1(world, design):
     x.p_planning = project(A1, status=ProjectStatus.PLANNING, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31))
     x.p_last_year = project(A3, status=ProjectStatus.COMPLETED, start=datetime.date(2022, 3, 1), end=datetime.date(2022, 12, 31))
     task(x.p_last_year, status=TaskStatus.ACCEPTED, reviewed_at=at(2022, 12, 20, 9))
+    # Given up while still in planning: never under way.
     x.p_archived = project(A2, status=ProjectStatus.ARCHIVED, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 6, 30))
-    stamp(x.p_archived, archived_at=at(2023, 7, 1))
+    stamp(x.p_archived, archived_at=at(2023, 1, 5))
+    ProjectEvent.objects.create(
+        project=x.p_archived, from_status=ProjectStatus.PLANNING, to_status=ProjectStatus.ARCHIVED, created_at=at(2023, 1, 5)
+    )
     x.p_open_ended = project(A1, track="build", partners=[A3])
 
     # Honours, practice bases, pairings, alliances.
@@ -324,7 +335,12 @@ def grow(world, category, start, stop):
         act = activity(world.own_org, ("study", "build", "create")[i % 3], when, co_hosts=[partner, world.own_branch])
         registrations(act, R.ATTENDED, R.REGISTERED, R.NO_SHOW)
         obj, parties, obligations = agreement(
-            [world.own_org, partner], status=G.EVALUATED, signed_on=day, published_at=when, start=day, end=day + datetime.timedelta(days=365)
+            [world.own_org, partner],
+            status=G.EVALUATED,
+            signed_on=day,
+            published_at=when,
+            start=day,
+            end=day + datetime.timedelta(days=365),
         )
         agreement_event(obj, G.PERFORMING, when, G.PUBLISHED)
         agreement_event(obj, G.EVALUATED, when, G.PERFORMING)

@@ -20,7 +20,7 @@ from ..periods import Period
 from ..scope import scope_from_request
 
 # The kinds asked for with a scope and a period, and those asked for from an activity.
-SCOPED_KINDS = (DocumentKind.REPORT, DocumentKind.LEDGER)
+SCOPED_KINDS = (DocumentKind.REPORT, DocumentKind.LEDGER, DocumentKind.PUBLICITY)
 ACTIVITY_KINDS = (DocumentKind.SIGNIN, DocumentKind.CERTIFICATES)
 
 
@@ -42,6 +42,8 @@ def document_create(request):
         return HttpResponseRedirect(request.META.get("HTTP_REFERER") or "/insights/")
     if kind == DocumentKind.LEDGER:
         title = _("%(organization)s ledger (%(period)s)") % {"organization": scope.label, "period": period.label}
+    elif kind == DocumentKind.PUBLICITY:
+        title = _("Publicity draft: %(scope)s, %(period)s") % {"scope": scope.label, "period": period.label}
     else:
         title = _("%(scope)s regional party-building work report, %(period)s") % {"scope": scope.label, "period": period.label}
     document = GeneratedDocument.objects.create(
