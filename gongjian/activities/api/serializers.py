@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from gongjian.agreements.models import PracticeBase
 from gongjian.lib.api import CleanModelSerializer, django_errors_to_drf
+from gongjian.lib.effective import EffectiveSerializer
 from gongjian.orgs.models import Organization, Person
 
 from ..choices import RegistrationStatus
@@ -102,12 +103,17 @@ class RegisterSerializer(serializers.Serializer):
     organization = serializers.UUIDField(required=False)
 
 
-class CheckInSerializer(serializers.Serializer):
+class CheckInSerializer(EffectiveSerializer):
+    """A registration's short code; ``effective_at`` records after the fact when the person came."""
+
     code = serializers.CharField(max_length=12)
 
 
-class SelfCheckInSerializer(serializers.Serializer):
-    """The secret from the activity's QR code proves the person is at the venue (not needed by organizers)."""
+class SelfCheckInSerializer(EffectiveSerializer):
+    """The secret from the activity's QR code proves the person is at the venue (not needed by organizers).
+
+    Only organizers may give ``effective_at``: a check-in recorded after the fact.
+    """
 
     token = serializers.CharField(max_length=64, required=False, allow_blank=True)
 

@@ -146,7 +146,8 @@ class ActivityViewSet(HostScopedViewSet):
         activity = self._managed()
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        registration, changed = _verb(lambda: activity.check_in_code(data.validated_data["code"], by=request.user))
+        code, effective_at = data.validated_data["code"], data.validated_data.get("effective_at")
+        registration, changed = _verb(lambda: activity.check_in_code(code, by=request.user, effective_at=effective_at))
         return Response({"registration": RegistrationSerializer(registration).data, "changed": changed})
 
     @extend_schema(request=CancelActivitySerializer, responses=ActivitySerializer)
@@ -226,9 +227,15 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Organizers check anyone in; the person themselves needs the token from the activity's QR code."""
         registration = self.get_object()
         activity = registration.activity
+        data = SelfCheckInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        effective_at = data.validated_data.get("effective_at")
         if not can_manage(request.user, activity):
-            token = request.data.get("token", "")
+            token = data.validated_data.get("token", "")
             if registration.person_id != request.user.person_id or not constant_time_compare(activity.checkin_token, str(token)):
                 raise PermissionDenied
-        changed = _verb(lambda: registration.check_in(by=request.user))
+            if effective_at is not None:
+                # Only organizers record a check-in after the fact; a member checks in at the venue.
+                raise PermissionDenied
+        changed = _verb(lambda: registration.check_in(by=request.user, effective_at=effective_at))
         return Response({"registration": RegistrationSerializer(registration).data, "changed": changed})

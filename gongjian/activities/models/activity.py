@@ -364,14 +364,15 @@ class Activity(ArchivableModel, TrackedModel):
             rows = list(Registration.objects.filter(activity=self, status=RegistrationStatus.REGISTERED))
             return sum(1 for r in rows if r._set_status(RegistrationStatus.REGISTERED, RegistrationStatus.NO_SHOW, by=by))
 
-    def check_in_code(self, code: str, *, by=None, now=None):
-        """The organizer typed a registration's short code: (registration, changed)."""
+    def check_in_code(self, code: str, *, by=None, now=None, effective_at=None):
+        """The organizer typed a registration's short code: (registration, changed); ``effective_at`` dates it after the fact."""
         from .registration import Registration, normalise_code
 
         registration = Registration.objects.filter(activity=self, code=normalise_code(code)).select_related("person").first()
         if registration is None:
             raise ValidationError(_("No registration for this activity has the code %(code)s.") % {"code": code})
-        return registration, registration.check_in(by=by, now=now)
+        registration.activity = self
+        return registration, registration.check_in(by=by, now=now, effective_at=effective_at)
 
 
 class ActivityPhoto(TrackedModel):

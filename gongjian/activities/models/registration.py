@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
+from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import TrackedModel
 
 from ..choices import COUNTED_STATUSES, RegistrationStatus
@@ -19,6 +20,8 @@ CHECKIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CHECKIN_CODE_LENGTH = 6
 
 Status = RegistrationStatus
+
+FUTURE = _("The effective date cannot be in the future.")
 
 # For each status, the statuses it may be reached from; anything else is refused with a clear message.
 TRANSITIONS = {
@@ -158,6 +161,13 @@ class Registration(TrackedModel):
     Statuses follow CiviCRM: ``registered`` and ``attended`` hold a place,
     ``waitlisted`` waits for one, ``cancelled`` and ``no_show`` do not count.
     Each has a short code an organizer can type in at check-in.
+
+    Effective dates (补录): an organizer may record a check-in after the fact (a paper
+    sign-in sheet, a no-show who did come). Its time is never in the future, never before
+    check-in opened (the activity's start minus ACTIVITIES_CHECKIN_OPENS_BEFORE) nor after it
+    closed, and never before the person held a place. ``checked_in_at``, ``status_changed_at``
+    and the event's ``at`` hold that time; the event's ``recorded_at`` and the audit record
+    the real time. Check-ins at the venue are stamped with the real time.
     """
 
     Status = RegistrationStatus
@@ -212,24 +222,29 @@ class Registration(TrackedModel):
     def is_counted(self) -> bool:
         return self.status in COUNTED_STATUSES
 
-    def _set_status(self, old, new, *, by=None, note="", **extra) -> bool:
-        """Compare-and-set the status; on success write the history row and the audit entry."""
+    def _set_status(self, old, new, *, by=None, note="", at=None, **extra) -> bool:
+        """Compare-and-set the status; on success write the history row and the audit entry.
+
+        ``at`` is when the change took effect (default now), already checked by the caller.
+        """
         if new not in TRANSITIONS or old not in TRANSITIONS[new]:
             raise ValidationError(
                 _("A registration cannot go from %(old)s to %(new)s.") % {"old": Status(old).label, "new": Status(new).label}
             )
         now = timezone.now()
+        at = at or now
         with transaction.atomic():
-            updated = Registration.objects.filter(pk=self.pk, status=old).update(status=new, status_changed_at=now, updated_at=now, **extra)
+            updated = Registration.objects.filter(pk=self.pk, status=old).update(status=new, status_changed_at=at, updated_at=now, **extra)
             if not updated:
                 # Someone else changed it first; the caller decides whether that matters.
                 return False
-            RegistrationEvent.objects.create(registration=self, from_status=old, to_status=new, actor=by, note=note[:200])
+            RegistrationEvent.objects.create(registration=self, from_status=old, to_status=new, actor=by, note=note[:200], at=at)
             from gongjian.audit.models import Action
             from gongjian.audit.recording import record
 
-            record(Action.UPDATE, self, changes={"status": [old, new]}, actor=by)
-        self.status, self.status_changed_at = new, now
+            changes = {"status": [old, new], **{key: [None, None if value is None else str(value)] for key, value in extra.items()}, **audit_changes(at)}
+            record(Action.UPDATE, self, changes=changes, actor=by)
+        self.status, self.status_changed_at = new, at
         for key, value in extra.items():
             setattr(self, key, value)
         return True
@@ -253,8 +268,13 @@ class Registration(TrackedModel):
             transaction.on_commit(lambda: notices.cancelled(self, by=by))
         return promoted
 
-    def check_in(self, *, by=None, now=None) -> bool:
-        """Mark the person present. True if this call checked them in; a second check-in changes nothing."""
+    def check_in(self, *, by=None, now=None, effective_at=None) -> bool:
+        """Mark the person present. True if this call checked them in; a second check-in changes nothing.
+
+        ``effective_at`` records, after the fact, when an organizer saw the person come (see the class docstring).
+        """
+        if effective_at is not None:
+            return self._check_in_after_the_fact(effective_at, by=by, now=now)
         now = now or timezone.now()
         activity = self.activity
         if not activity.is_checkin_open(now):
@@ -277,6 +297,41 @@ class Registration(TrackedModel):
             self.refresh_from_db(fields=["status", "checked_in_at"])
         return changed
 
+    def held_place_since(self):
+        """When the person last got a place (registered or promoted), as its history says."""
+        rows = self.events.filter(to_status=Status.REGISTERED).order_by("-at", "-pk")
+        return rows.values_list("at", flat=True).first() or self.created_at
+
+    def _check_in_after_the_fact(self, effective_at, *, by=None, now=None) -> bool:
+        activity = self.activity
+        if activity.is_cancelled:
+            raise ValidationError(_("This activity was cancelled; nobody can check in."), code="cancelled")
+        current = Registration.objects.filter(pk=self.pk).values_list("status", flat=True).get()
+        if current == Status.ATTENDED:
+            return False
+        if current not in (Status.REGISTERED, Status.NO_SHOW):
+            raise ValidationError(
+                _("%(name)s has no confirmed place (status: %(status)s).") % {"name": self.person.name, "status": Status(current).label},
+                code="not_registered",
+            )
+        opens, closes = activity.checkin_window()
+        at = effective_moment(
+            effective_at,
+            Floor(opens, _("A check-in cannot be dated before check-in opened (%(date)s).")),
+            Floor(self.held_place_since(), _("A check-in cannot be dated before the person had a place (%(date)s).")),
+            future=FUTURE,
+            now=now,
+        )
+        if at > closes:
+            message = _("A check-in cannot be dated after check-in closed (%(date)s).") % {
+                "date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")
+            }
+            raise ValidationError({"effective_at": ValidationError(message, code="after_window")})
+        changed = self._set_status(current, Status.ATTENDED, by=by, at=at, checked_in_at=at)
+        if not changed:
+            self.refresh_from_db(fields=["status", "checked_in_at"])
+        return changed
+
     def undo_check_in(self, *, by=None) -> bool:
         return self._set_status(Status.ATTENDED, Status.REGISTERED, by=by, checked_in_at=None)
 
@@ -285,7 +340,8 @@ class RegistrationEvent(models.Model):
     """One status change of a registration: the history and the trigger for notices.
 
     Status changes go through compare-and-set updates that bypass model signals,
-    so this row (plus an audit record) is their trace.
+    so this row (plus an audit record) is their trace. ``at`` is when the change took
+    effect, which may be before it was entered (补录); ``recorded_at`` is when it was entered.
     """
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
@@ -294,6 +350,7 @@ class RegistrationEvent(models.Model):
     at = models.DateTimeField(_("changed at"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(_("registration note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("registration event")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import get_object_for
+from gongjian.lib.effective import posted
 from gongjian.lib.excel import xlsx_response
 from gongjian.lib.middleware import mark_no_store
 from gongjian.orgs.models import Organization
@@ -136,6 +137,7 @@ def registrations(request, uuid):
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    opens, closes = activity.checkin_window()
     context = {
         "title": _("Registrations"),
         "activity": activity,
@@ -145,6 +147,9 @@ def registrations(request, uuid):
         "querystring": query.urlencode(),
         "statuses": RegistrationStatus,
         "checkin_open": activity.is_checkin_open(),
+        # Once check-in has closed, organizers record from a sign-in sheet (补录).
+        "checkin_opens": opens,
+        "checkin_closed": not activity.is_cancelled and timezone.now() > closes,
     }
     partial = getattr(request, "htmx", False) and request.htmx.target == "object-table"
     return render(request, "activities/partials/registration_table.html" if partial else "activities/registrations.html", context)
@@ -255,7 +260,8 @@ def check_in_code(request, uuid):
     form = CheckInCodeForm(request.POST)
     if form.is_valid():
         try:
-            registration, changed = activity.check_in_code(form.cleaned_data["code"], by=request.user)
+            effective_at = posted(request.POST, with_time=True)
+            registration, changed = activity.check_in_code(form.cleaned_data["code"], by=request.user, effective_at=effective_at)
         except ValidationError as e:
             _error(request, e)
         else:
@@ -271,7 +277,8 @@ def check_in_registration(request, uuid):
     activity = _managed(request, registration.activity.uuid)
     registration.activity = activity
     try:
-        changed = registration.check_in(by=request.user)
+        # Organizers only (see _managed): the time a check-in happened, when recorded after the fact.
+        changed = registration.check_in(by=request.user, effective_at=posted(request.POST, with_time=True))
     except ValidationError as e:
         _error(request, e)
     else:
