@@ -458,6 +458,8 @@ def _claimed_needs(created):
         steps = [(NeedStatus.PUBLISHED, NeedStatus.CLAIMED, accepted), (NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS, accepted + datetime.timedelta(days=9))]
         if final == NeedStatus.FULFILLED:
             steps.append((NeedStatus.IN_PROGRESS, NeedStatus.FULFILLED, D(2023, 5, 30)))
+            # The owner rated the result when marking it fulfilled (满意度).
+            Need.objects.filter(pk=need.pk).update(satisfaction=5)
         for old, new_status, day in steps:
             NeedEvent.objects.create(need=need, from_status=old, to_status=new_status, actor=decider, created_at=at(day, 15))
         created["claims"] += 1

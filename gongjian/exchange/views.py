@@ -264,7 +264,9 @@ def need_close(request, uuid):
 @require_POST
 @login_required
 def need_fulfil(request, uuid):
-    return _verb(request, Need, uuid, "fulfil", _("Marked %(name)s as fulfilled."), note=request.POST.get("note", "").strip())
+    raw = request.POST.get("satisfaction", "")
+    satisfaction = int(raw) if raw.isdigit() else None
+    return _verb(request, Need, uuid, "fulfil", _("Marked %(name)s as fulfilled."), note=request.POST.get("note", "").strip(), satisfaction=satisfaction)
 
 
 @require_POST

@@ -212,6 +212,12 @@ FIGURES = _defs(
         pgettext_lazy("figure unit", "of 5"),
     ),
     FigureDef(
+        "satisfaction_avg",
+        pgettext_lazy("figure", "Need owners' satisfaction"),
+        _("The mean 1–5 satisfaction the owners gave when marking their needs fulfilled in the period (needs of organizations in the scope; unrated ones left out)."),
+        pgettext_lazy("figure unit", "of 5"),
+    ),
+    FigureDef(
         "isolated",
         pgettext_lazy("figure", "Organizations without cooperation"),
         _("Active organizations in the scope that took part in no co-hosted activity, agreement, accepted claim or project in the period."),
@@ -222,7 +228,7 @@ FIGURES = _defs(
 # The figures the summary row shows first, in this order.
 KEY_FIGURES = ("activities", "participants", "agreements_signed", "needs_published", "claims_accepted", "projects_active", "tasks_accepted", "honours")
 # Figures that are not plain counts: averages and rates are not summed over tracks.
-RATIOS = ("checkin_rate", "median_days_to_claim", "projects_progress", "rating_avg")
+RATIOS = ("checkin_rate", "median_days_to_claim", "projects_progress", "rating_avg", "satisfaction_avg")
 
 
 def _pct(part, whole):
@@ -475,6 +481,7 @@ class Figures:
             return self._memo["totals"]
         act = self.activity_figures()["all"]
         rating = self.ratings().aggregate(avg=Avg("score"), n=Count("pk"))
+        satisfaction = self.needs_fulfilled().filter(satisfaction__isnull=False).aggregate(avg=Avg("satisfaction"), n=Count("pk"))
         values = {
             **act,
             "agreements_signed": self.agreements_signed().count(),
@@ -498,6 +505,8 @@ class Figures:
             "alliances": self.alliances().count(),
             "rating_avg": round(rating["avg"], 2) if rating["avg"] is not None else None,
             "rating_count": rating["n"],
+            "satisfaction_avg": round(satisfaction["avg"], 2) if satisfaction["avg"] is not None else None,
+            "satisfaction_count": satisfaction["n"],
         }
         self._memo["totals"] = values
         return values
@@ -683,6 +692,8 @@ def records_of(figures: Figures, key: str, track: str = ""):
         key = "needs_claimed"
     if key == "rating_avg":
         return figures.ratings()
+    if key == "satisfaction_avg":
+        return figures.needs_fulfilled().filter(satisfaction__isnull=False)
     qs = getattr(figures, key)()
     if track and FIGURES.get(key, FIGURES["activities"]).by_track and track in Track.values:
         field = "activity__track" if qs.model is Registration else "track"

@@ -137,6 +137,12 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class FulfilSerializer(NoteSerializer):
+    satisfaction = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=5, help_text="The owner's satisfaction, 1 (poor) to 5 (excellent)."
+    )
+
+
 class SuggestionTargetSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     title = serializers.CharField()

@@ -21,6 +21,7 @@ from .serializers import (
     CategorySerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
+    FulfilSerializer,
     ListingClaimSerializer,
     ListReleaseCreateSerializer,
     ListReleaseSerializer,
@@ -116,12 +117,12 @@ class NeedViewSet(ListingViewSet):
     serializer_class = NeedSerializer
     filterset_class = NeedFilterSet
 
-    @extend_schema(request=NoteSerializer)
+    @extend_schema(request=FulfilSerializer)
     @action(detail=True, methods=["post"])
     def fulfil(self, request, uuid=None):
-        body = NoteSerializer(data=request.data)
+        body = FulfilSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._verb("fulfil", note=body.validated_data["note"])
+        return self._verb("fulfil", note=body.validated_data["note"], satisfaction=body.validated_data["satisfaction"])
 
     @extend_schema(request=ListingClaimSerializer, responses={201: ClaimSerializer})
     @action(detail=True, methods=["post"])

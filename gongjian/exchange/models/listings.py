@@ -93,6 +93,9 @@ class Need(Listing):
         help_text=_("Until this day only paired organizations may claim; then the need is in the open hall. Empty: open at once."),
     )
     featured = models.BooleanField(_("featured"), default=False, help_text=_("A core need highlighted in the published list."))
+    satisfaction = models.PositiveSmallIntegerField(
+        _("owner's satisfaction"), null=True, blank=True, editable=False, help_text=_("1 (poor) to 5 (excellent), given when the need is fulfilled.")
+    )
 
     objects = NeedQuerySet.as_manager()
 
@@ -108,6 +111,10 @@ class Need(Listing):
             models.CheckConstraint(
                 condition=models.Q(status__in=[NeedStatus.DRAFT, NeedStatus.CLOSED]) | models.Q(published_at__isnull=False),
                 name="exchange_need_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="exchange_need_satisfaction_1_to_5",
             ),
         ]
         indexes = [models.Index(fields=["status", "priority_until"]), models.Index(fields=["category", "status"])]
@@ -184,13 +191,15 @@ class Need(Listing):
         at = self.effective(effective_at)
         transition(self, {NeedStatus.CLAIMED: True}, NeedStatus.IN_PROGRESS, by, event_model=NeedEvent, event_fk="need", at=at)
 
-    def fulfil(self, by=None, note=""):
-        """claimed/in_progress → fulfilled, marked by the owner."""
+    def fulfil(self, by=None, note="", satisfaction=None):
+        """claimed/in_progress → fulfilled, marked by the owner, who may rate the result 1–5 (满意度)."""
         if by is not None:
             self.check_editable_by(by)
+        if satisfaction is not None and satisfaction not in range(1, 6):
+            raise ValidationError({"satisfaction": gettext("Satisfaction is rated from 1 to 5.")})
         allowed = {NeedStatus.CLAIMED: True, NeedStatus.IN_PROGRESS: True}
         with transaction.atomic():
-            transition(self, allowed, NeedStatus.FULFILLED, by, note, event_model=NeedEvent, event_fk="need")
+            transition(self, allowed, NeedStatus.FULFILLED, by, note, event_model=NeedEvent, event_fk="need", satisfaction=satisfaction)
             for claim in self.claims.filter(status=ClaimStatus.PENDING):
                 claim._decide(ClaimStatus.REJECTED, by, reason=gettext("The need is already fulfilled."))
 

@@ -48,6 +48,8 @@ class TotalsSerializer(serializers.Serializer):
     alliances = serializers.IntegerField()
     rating_avg = serializers.FloatField(allow_null=True)
     rating_count = serializers.IntegerField()
+    satisfaction_avg = serializers.FloatField(allow_null=True)
+    satisfaction_count = serializers.IntegerField()
 
 
 class TrackFiguresSerializer(serializers.Serializer):

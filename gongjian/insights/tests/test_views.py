@@ -43,7 +43,7 @@ def all_cards(context):
 def count_behind(figures, key):
     """How many records the drill-down of ``key`` lists: the figure, or the count behind an average."""
     totals = figures.totals()
-    aliases = {"participants": "activities", "median_days_to_claim": "needs_claimed", "rating_avg": "rating_count"}
+    aliases = {"participants": "activities", "median_days_to_claim": "needs_claimed", "rating_avg": "rating_count", "satisfaction_avg": "satisfaction_count"}
     if key == "isolated":
         return figures.network()["isolated"]
     return totals[aliases.get(key, key)]
