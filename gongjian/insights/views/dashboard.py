@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from gongjian.lib.paging import Window, page_number
 from .. import records as record_rows
 from ..exports import figure_sheets
 from ..figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
+from ..models import DocumentKind, GeneratedDocument
 from ..periods import Period, period_choices
 from ..scope import administered_roots, may_see_insights, scope_from_request
 from ..workbench import todo, upcoming
@@ -127,6 +129,11 @@ def dashboard(request):
         for t in TRACKS
     ]
     network = figures.network()
+    burden = GeneratedDocument.objects.filter(organization=scope.root, kind__in=(DocumentKind.REPORT, DocumentKind.PUBLICITY)).aggregate(
+        documents=Count("pk"), records=Sum("facts_from_records"), typed=Sum("facts_typed")
+    )
+    stated = (burden["records"] or 0) + (burden["typed"] or 0)
+    burden["share"] = round(100 * (burden["records"] or 0) / stated, 1) if stated else None
     context = {
         "title": _("Dashboard"),
         "period": period,
@@ -154,6 +161,7 @@ def dashboard(request):
         "network": network,
         "isolated_card": _card("isolated", network["isolated"], None, period, scope),
         "query": _query(period, scope),
+        "burden": burden,
     }
     return render(request, "insights/dashboard.html", context)
 
