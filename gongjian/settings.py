@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "gongjian.imports",
     "gongjian.notifications",
     "gongjian.insights",
+    "gongjian.news",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from gongjian.insights.views import workbench
 
-API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights")
+API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights", "news")
 
 api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APPS]
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("imports/", include("gongjian.imports.urls")),
     path("notifications/", include("gongjian.notifications.urls")),
     path("insights/", include("gongjian.insights.urls")),
+    path("news/", include("gongjian.news.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

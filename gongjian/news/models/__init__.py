@@ -1,0 +1,1 @@
+# The content-safety scan's term lists (safety.py) and the articles with their review flow (articles.py).

@@ -1,0 +1,3 @@
+"""URLs of the news app (filled by its feature)."""
+
+urlpatterns = []
