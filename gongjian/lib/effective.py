@@ -45,10 +45,6 @@ def _label(value) -> str:
     return value.isoformat()
 
 
-def _day_of(value) -> datetime.date:
-    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
-
-
 def effective_moment(value, *floors: Floor, future: str, field: str = "effective_at", now=None) -> datetime.datetime:
     """The aware moment a step took effect: ``value`` (a date, a datetime or None for now), checked against ``floors``.
 
@@ -81,18 +77,6 @@ def effective_moment(value, *floors: Floor, future: str, field: str = "effective
         if too_early:
             raise ValidationError({field: ValidationError(floor.message % {"date": _label(floor.moment)}, code="before_story")})
     return moment
-
-
-def latest(*moments):
-    """The latest of several dates or datetimes (None ignored); a date counts as the start of its day."""
-
-    def key(value):
-        if isinstance(value, datetime.datetime):
-            return value
-        return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-
-    present = [m for m in moments if m is not None]
-    return max(present, key=key) if present else None
 
 
 def audit_changes(moment) -> dict:
@@ -151,4 +135,4 @@ class EffectiveSerializer(serializers.Serializer):
     )
 
 
-__all__ = ["EffectiveField", "EffectiveSerializer", "Floor", "PastDateInput", "audit_changes", "effective_moment", "latest", "posted"]
+__all__ = ["EffectiveField", "EffectiveSerializer", "Floor", "PastDateInput", "audit_changes", "effective_moment", "posted"]
