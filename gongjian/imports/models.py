@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from gongjian.audit import bulk as audit_bulk
 from gongjian.audit.models import Action, Outcome
 from gongjian.lib.access import scope_for
+from gongjian.lib.jobs import WorkedJob
 from gongjian.lib.models import TrackedModel
 
 from .sheets import CREATE, UNCHANGED, UPDATE, SheetProblem, bounded_message, importer_class
@@ -60,7 +61,7 @@ class ImportJobQuerySet(models.QuerySet):
         return self.visible_to(user)
 
 
-class ImportJob(TrackedModel):
+class ImportJob(WorkedJob, TrackedModel):
     """One uploaded spreadsheet on its way in: checked, previewed, confirmed and applied.
 
     pending -> validating -> invalid | ready -> running -> done | failed. Checking writes
@@ -78,6 +79,7 @@ class ImportJob(TrackedModel):
         FAILED = "failed", gettext_lazy("Failed")
 
     BUSY = (Status.PENDING, Status.VALIDATING, Status.RUNNING)
+    WORKING_STATUSES = (Status.VALIDATING, Status.RUNNING)
 
     kind = models.CharField(gettext_lazy("kind"), max_length=40)
     file = models.FileField(gettext_lazy("file"), upload_to=upload_to, max_length=200)
@@ -207,7 +209,7 @@ class ImportJob(TrackedModel):
         """Check every row and record the errors or the counts; writes nothing but the job."""
         if not self._move([self.Status.PENDING], self.Status.VALIDATING, started_at=timezone.now(), processed=0):
             return
-        with translation.override(self.language or settings.LANGUAGE_CODE):
+        with self.working(), translation.override(self.language or settings.LANGUAGE_CODE):
             try:
                 plan = self._plan()
             except SheetProblem as problem:
@@ -239,7 +241,7 @@ class ImportJob(TrackedModel):
         """Check again (the data may have changed since the preview), then write all rows or none."""
         if self.status != self.Status.RUNNING:
             return
-        with translation.override(self.language or settings.LANGUAGE_CODE):
+        with self.working(), translation.override(self.language or settings.LANGUAGE_CODE):
             try:
                 plan = self._plan()
                 if not plan.is_valid:
@@ -286,6 +288,38 @@ class ImportJob(TrackedModel):
                 return
         self.discard_file()
         self.refresh_from_db()
+
+    def fail_if_worker_lost(self) -> bool:
+        """End a job whose worker died (killed, restarted) as failed, saying so; True if it did.
+
+        Nothing was written: applying is one transaction, which the dead worker never committed.
+        """
+        if not self.has_lost_its_worker():
+            return False
+        message = _("The import was interrupted: the background process stopped. Nothing was written; you can try again.")
+        now = timezone.now()
+        moved = ImportJob.objects.filter(pk=self.pk, status=self.status, worker=self.worker).update(
+            status=self.Status.FAILED, finished_at=now, updated_at=now, errors=[{"row": None, "messages": [message]}]
+        )
+        if moved:
+            logger.warning("Import job %s lost its worker %s", self.pk, self.worker)
+            self.refresh_from_db()
+        return bool(moved)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED and bool(self.file.name)
+
+    def retry(self) -> bool:
+        """Check the kept file again from the start (failed → pending); the user confirms once more."""
+        if not self.file.name or not self._move(
+            [self.Status.FAILED], self.Status.PENDING, processed=0, errors=[], error_count=0, worker="", heartbeat_at=None, finished_at=None
+        ):
+            return False
+        self.apply_when_valid = False
+        ImportJob.objects.filter(pk=self.pk).update(apply_when_valid=False)
+        self.schedule_validation()
+        return True
 
     def _finish(self, status, **fields):
         now = timezone.now()

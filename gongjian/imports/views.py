@@ -59,6 +59,7 @@ def template(request, kind):
 def job(request, uuid):
     """The preview: progress while busy, then each bad row's errors or the counts and a confirm button."""
     job = get_object_for(request.user, ImportJob, "view", uuid=uuid)
+    job.fail_if_worker_lost()
     mark_no_store(request)  # error messages quote the uploaded rows, which may hold personal data
     target = request.htmx.target if request.htmx else None
     if target == "job-progress":
@@ -87,9 +88,20 @@ def _result_url(job):
 
 @require_POST
 @login_required
+def retry(request, uuid):
+    job = get_object_for(request.user, ImportJob, "change", uuid=uuid)
+    if not job.retry():
+        messages.error(request, _("This import cannot be tried again; upload the file again."))
+    return redirect(job.get_absolute_url())
+
+
+@require_POST
+@login_required
 def apply(request, uuid):
     job = get_object_for(request.user, ImportJob, "change", uuid=uuid)
-    if not job.schedule_apply():
+    if job.fail_if_worker_lost():
+        messages.error(request, _("The import was interrupted: the background process stopped. Nothing was written; you can try again."))
+    elif not job.schedule_apply():
         messages.error(request, _("This import is not ready to be confirmed."))
     elif job.status == ImportJob.Status.DONE:
         messages.success(request, _("The import is complete."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
+from gongjian.lib.jobs import WorkedJob
 from gongjian.lib.models import TrackedModel
 from gongjian.lib.uploads import private_storage, random_name
 
@@ -52,7 +53,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.visible_to(user)
 
 
-class GeneratedDocument(TrackedModel):
+class GeneratedDocument(WorkedJob, TrackedModel):
     """One generated document of a scope (the alliance, or an organization's subtree) and period.
 
     ``content`` is the editable draft: a title and sections of paragraphs and tables. A
@@ -62,6 +63,7 @@ class GeneratedDocument(TrackedModel):
 
     Kind = DocumentKind
     Status = DocumentStatus
+    WORKING_STATUSES = (DocumentStatus.RUNNING,)
 
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -154,7 +156,8 @@ class GeneratedDocument(TrackedModel):
         if not self._move([DocumentStatus.PENDING], DocumentStatus.RUNNING, started_at=timezone.now(), progress=1):
             return
         try:
-            files = render(self, progress=self.set_progress)
+            with self.working():
+                files = render(self, progress=self.set_progress)
         except Exception as e:  # the job must end, whatever broke; the message is for the admin
             import logging
 
@@ -171,6 +174,18 @@ class GeneratedDocument(TrackedModel):
                 getattr(self, name).save(filename, data, save=False)
         fields = {name: getattr(self, name).name or "" for name in ("docx", "pdf", "archive")}
         self._move([DocumentStatus.RUNNING], DocumentStatus.DONE, finished_at=timezone.now(), progress=100, **fields)
+
+    def fail_if_worker_lost(self) -> bool:
+        """End a document whose worker died as failed, saying so, so that it can be retried."""
+        if not self.has_lost_its_worker():
+            return False
+        message = _("Generation was interrupted: the background process stopped. Try again.")
+        moved = self._move([DocumentStatus.RUNNING], DocumentStatus.FAILED, finished_at=timezone.now(), error=str(message))
+        if moved:
+            import logging
+
+            logging.getLogger(__name__).warning("document %s lost its worker %s", self.pk, self.worker)
+        return moved
 
     def count_facts(self):
         """Count the draft's facts by source; saved with the draft."""

@@ -28,6 +28,11 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixin
     def get_queryset(self):
         return ImportJob.objects.visible_to(self.request.user).select_related("created_by")
 
+    def get_object(self):
+        job = super().get_object()
+        job.fail_if_worker_lost()
+        return job
+
     def create(self, request, *args, **kwargs):
         if not can_import(request.user):
             raise PermissionDenied
@@ -44,7 +49,17 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixin
     def apply(self, request, uuid=None):
         job = self.get_object()
         if not job.schedule_apply():
-            return Response({"detail": _not_ready()}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": job.sheet_errors[0] if job.status == job.Status.FAILED and job.sheet_errors else _not_ready()}, status=status.HTTP_409_CONFLICT)
+        job.refresh_from_db()
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED if job.is_busy else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request, uuid=None):
+        """Check a failed job's kept file again from the start (for a job whose worker stopped)."""
+        job = self.get_object()
+        if not job.retry():
+            return Response({"detail": _not_retryable()}, status=status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED if job.is_busy else status.HTTP_200_OK)
 
@@ -53,3 +68,9 @@ def _not_ready():
     from django.utils.translation import gettext as _
 
     return _("This import is not ready to be confirmed.")
+
+
+def _not_retryable():
+    from django.utils.translation import gettext as _
+
+    return _("This import cannot be tried again; upload the file again.")

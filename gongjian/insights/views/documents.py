@@ -112,6 +112,7 @@ def _apply_edits(document, data) -> int:
 @login_required
 def document_detail(request, uuid):
     document = get_object_for(request.user, GeneratedDocument, uuid=uuid)
+    document.fail_if_worker_lost()
     if request.method == "POST":
         document = get_object_for(request.user, GeneratedDocument, "change", uuid=uuid)
         if document.is_busy:
