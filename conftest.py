@@ -12,6 +12,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def audit_head_file(settings, tmp_path):
+    # Each test's database starts empty and is rolled back, so its audit head stamp must be its own too.
+    settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.json"
+
+
 @pytest.fixture
 def world(db):
     from gongjian.lib.testing import build_world

@@ -73,6 +73,8 @@ SECRET_KEY = envstr("SECRET_KEY") or INSECURE_KEY_PREFIX + "change-me-gongjian-l
 # SECRET_KEY so rotating sessions does not break stored data.
 FIELD_ENCRYPTION_KEY = envstr("FIELD_ENCRYPTION_KEY") or "insecure-dev-field-key"
 AUDIT_HMAC_KEY = envstr("AUDIT_HMAC_KEY") or "insecure-dev-audit-key"
+# Seals published news versions (gongjian/news/seal.py); its own key, so rotating the audit key leaves them valid.
+NEWS_SEAL_KEY = envstr("NEWS_SEAL_KEY") or "insecure-dev-news-seal-key"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_filters",
     "rest_framework",
@@ -234,6 +237,8 @@ AXES_VERBOSE = False
 
 # Audit records younger than this are never purged; the floor of 190 days is enforced in code.
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "365")
+# The audit chain's head is stamped here, outside the database, so removing the newest records shows.
+AUDIT_HEAD_FILE = Path(envstr("AUDIT_HEAD_FILE") or VAR_DIR / "audit-head.json")
 
 OTP_TOTP_ISSUER = "Gongjian"
 RECOVERY_CODE_COUNT = 10

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gongjian.lib.middleware import client_ip, current_request
 
+from . import anchor
 from .models import AUDIT_CHAIN_LOCK, Outcome, Record
 
 
@@ -107,6 +108,10 @@ def append(records: Iterable[Record], batch_size: int = 1000) -> int:
                 batch = []
         if batch:
             written += _insert(sql, batch)
+        if written:
+            # Still under the chain lock: the newest row is the last one inserted.
+            head = Record.objects.order_by("-pk").values_list("pk", "mac").first()
+            transaction.on_commit(lambda: anchor.advance(*head))
     return written
 
 

@@ -8,6 +8,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import anchor
+
 
 class Action(models.TextChoices):
     LOGIN = "login", _("Login")
@@ -111,6 +113,8 @@ class Record(models.Model):
             self.prev_mac = last or ""
             self.mac = self.compute_mac(self.prev_mac)
             super().save(*args, **kwargs)
+            pk, mac = self.pk, self.mac
+            transaction.on_commit(lambda: anchor.advance(pk, mac))
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
