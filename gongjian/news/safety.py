@@ -118,6 +118,8 @@ def char_table() -> dict[int, str]:
         for cp in range(lo, hi):
             c = chr(cp)
             category = unicodedata.category(c)
+            if c in (INVISIBLE, SOFT, HARD):
+                continue  # the markers themselves (raw ones in the input are made invisible first)
             if c in HARD_BREAKS:
                 value = HARD
             elif c == "\t":
@@ -202,7 +204,7 @@ _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,7};?|[A-Za-z][A-Z
 
 
 def _entity_pieces(text: str, start: int, end: int, pieces: list) -> None:
-    if "&" not in text[start:end]:
+    if text.find("&", start, end) < 0:
         return
     for m in _ENTITY_RE.finditer(text, start, end):
         replacement = html.unescape(m.group())
@@ -210,13 +212,28 @@ def _entity_pieces(text: str, start: int, end: int, pieces: list) -> None:
             pieces.append((m.start(), m.end(), replacement))
 
 
+_LIST_TABLE_END = 0x20000
+_BEYOND_LIST_TABLE_RE = re.compile(f"[{chr(_LIST_TABLE_END)}-\U0010ffff]")
+
+
+@functools.cache
+def _list_table() -> list:
+    """char_table() as a list below U+20000: ``str.translate`` indexes a list twice as fast as
+    it looks up a dict (characters past its end raise IndexError and stay as they are)."""
+    table: list = list(range(_LIST_TABLE_END))
+    for cp, value in char_table().items():
+        if cp < _LIST_TABLE_END:
+            table[cp] = value
+    return table
+
+
 def _translate(text: str) -> tuple[str, OffsetMap | None]:
-    table = char_table()
+    table = char_table() if _BEYOND_LIST_TABLE_RE.search(text) else _list_table()
     normal = text.translate(table)
     if len(normal) == len(text):
         return normal, None
     # Rare: a character became several (㈠ → (一)); map the others one to one around it.
-    pieces = [(m.start(), m.end(), m.group().translate(table)) for m in _expanding_re().finditer(text)]
+    pieces = [(m.start(), m.end(), m.group().translate(char_table())) for m in _expanding_re().finditer(text)]
     return normal, _assemble(text, pieces)[1]
 
 
@@ -238,13 +255,16 @@ class Normalised:
 
 def normalise(text: str, *, html: bool = False) -> Normalised:
     """Entities, then (for HTML) tags as separators, then NFKC, case, 繁→简 and separators."""
+    source = text
+    if SOFT in text or HARD in text:
+        text = text.translate({ord(SOFT): INVISIBLE, ord(HARD): INVISIBLE})  # same length: offsets hold
     document = parse_html(text) if html else None
     pieces = document.pieces if document else []
     if not html:
         _entity_pieces(text, 0, len(text), pieces)
     unescaped, entity_map = _assemble(text, pieces)
     normal, translate_map = _translate(unescaped)
-    return Normalised(normal, text, (entity_map, translate_map), document)
+    return Normalised(normal, source, (entity_map, translate_map), document)
 
 
 def normalise_term(term: str) -> str:
@@ -378,7 +398,7 @@ def _close_elements(tags: list[Tag], length: int) -> None:
 
 _CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _CSS_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
-_NUMBER_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z%]*)$")
+_CSS_NUMBER_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z%]*)$")
 OFFSCREEN_PROPERTIES = ("left", "top", "right", "bottom", "margin-left", "margin-top", "text-indent")
 
 
@@ -395,7 +415,7 @@ def _css_declarations(style: str) -> dict[str, str]:
 
 
 def _length(value: str) -> tuple[float, str] | None:
-    m = _NUMBER_RE.match(value)
+    m = _CSS_NUMBER_RE.match(value)
     return (float(m.group(1)), m.group(2)) if m else None
 
 
@@ -466,8 +486,11 @@ COMMON_TLDS = frozenset(
     "ltd work wang red ink love kim ren xin icu cyou buzz bid loan men date link click pw ws la us uk jp kr ru de in au ca "
     "poker games game porn sex xxx adult".split()
 )
+_DIGITS_RE = re.compile(rf"[0-9]{{{MIN_DIGITS},}}+")
+# Where a link may be: a run of URL characters with a dot and a letter, found from where it starts.
+_URL_TOKEN_RE = re.compile(r"[a-z0-9/](?<![a-z0-9\-:/@.][a-z0-9/])[a-z0-9\-:/@]*+(?:\.[a-z0-9\-:/@]*+)++")
 _URL_RE = re.compile(
-    r"(?<![a-z0-9@.\-])((?:https?|ftp)://|//)?(www\.)?((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}|xn--[a-z0-9\-]{1,59}))(?![a-z0-9\-]|\.[a-z0-9])"
+    r"((?:https?|ftp)://|//)?(www\.)?((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+([a-z]{2,24}|xn--[a-z0-9\-]{1,59}))(?![a-z0-9\-]|\.[a-z0-9])"
 )
 
 
@@ -523,14 +546,16 @@ class Scanner:
                 (self.brands if kind == "brand" else self.terms)[key] = Rule(key, tier, category)
         self.phrases = {key for key in map(normalise_term, phrases) if len(key) >= 2}
         self.domains = {d.strip().lower().strip(".") for d in domains if d.strip()}
+        # Separate passes, each a trie that starts with a plain character set: the regular
+        # expression engine skips to candidate characters in C, where one combined pattern
+        # with alternatives of different shapes ran five times slower.
         brands = _trie_pattern(self.brands)
         suffixes = _trie_pattern(normalise_term(s) for s in BRAND_SUFFIXES)
-        # Only where a run of digits starts (the look-behind), and without giving digits back.
-        number = rf"[0-9](?<![0-9][0-9])[0-9]{{{MIN_DIGITS - 1},}}+{INVISIBLE}*+"
-        self.pattern = re.compile(
-            rf"(?P<t>{_trie_pattern(self.terms)})"
-            rf"|{number}(?:(?P<nb>{brands})(?:{_SEP}(?P<ns>{suffixes}))?|(?P<nx>{_trie_pattern(NUMBER_SUFFIXES)}))"
-            rf"|(?P<b>{brands}){_SEP}(?P<bs>{suffixes})"
+        self.term_re = re.compile(_trie_pattern(self.terms)) if self.terms else None
+        self.brand_re = re.compile(rf"(?P<b>{brands}){_SEP}(?P<s>{suffixes})") if self.brands else None
+        # After a run of digits: a brand (and maybe a suffix), or one of the number suffixes.
+        self.after_number_re = re.compile(
+            rf"{INVISIBLE}*+(?:(?P<b>{brands})(?:{_SEP}(?P<s>{suffixes}))?|(?P<x>{_trie_pattern(NUMBER_SUFFIXES)}))"
         )
         self.allowed = re.compile(_trie_pattern(self.phrases)) if self.phrases else None
         self.longest_phrase = max(map(len, self.phrases), default=0)
@@ -580,30 +605,33 @@ class Scanner:
         return False
 
     def _terms(self, normal: Normalised) -> list[Finding]:
-        findings = []
         text = normal.text
-        for m in self.pattern.finditer(text):
-            group = m.lastgroup
-            if group == "t":
-                rule = self.terms[_STRIP_RE.sub("", m.group("t"))]
-                core, kind, tier = m.span(), "term", rule.tier
-                reason = _category_reason(rule.category, rule.term)
-            elif group in ("nb", "ns", "nx"):
-                core = m.span("nb") if m.group("nb") else m.span()
-                if self._is_allowed(normal, *core):
-                    continue
-                word = _STRIP_RE.sub("", m.group("nb") or m.group("nx"))
-                suffix = _STRIP_RE.sub("", m.group("ns") or "")
-                tier = BLOCK if m.group("nb") else NUMBER_SUFFIXES[word]
-                reason = _("SEO injection: a number followed by “%(term)s”") % {"term": word + suffix}
-                findings.append(self._finding(normal, m.start(), m.end(), reason, "seo_number", tier))
-                continue
-            else:
+        # (start, end, core start, core end, reason, rule, tier); the core is what the allowlist must cover.
+        candidates = []
+        if self.term_re is not None:
+            for m in self.term_re.finditer(text):
+                rule = self.terms[_STRIP_RE.sub("", m.group())]
+                candidates.append((*m.span(), *m.span(), _category_reason(rule.category, rule.term), "term", rule.tier))
+        if self.brand_re is not None:
+            for m in self.brand_re.finditer(text):
                 rule = self.brands[_STRIP_RE.sub("", m.group("b"))]
-                core, kind, tier = m.span("b"), "brand", rule.tier
-                reason = _category_reason(rule.category, rule.term + _STRIP_RE.sub("", m.group("bs")))
-            if not self._is_allowed(normal, *core):
-                findings.append(self._finding(normal, m.start(), m.end(), reason, kind, tier))
+                reason = _category_reason(rule.category, rule.term + _STRIP_RE.sub("", m.group("s")))
+                candidates.append((*m.span(), *m.span("b"), reason, "brand", rule.tier))
+        for number in _DIGITS_RE.finditer(text):
+            m = self.after_number_re.match(text, number.end())
+            if m is None:
+                continue
+            word = _STRIP_RE.sub("", m.group("b") or m.group("x")) + _STRIP_RE.sub("", m.group("s") or "")
+            core = m.span("b") if m.group("b") else (number.start(), m.end())
+            reason = _("SEO injection: a number followed by “%(term)s”") % {"term": word}
+            candidates.append((number.start(), m.end(), *core, reason, "seo_number", BLOCK if m.group("b") else NUMBER_SUFFIXES[word]))
+        findings, covered_until = [], -1
+        # "77779193永利官网" is one finding, not also "永利官网": drop a match inside a longer one.
+        for start, end, core_start, core_end, reason, rule, tier in sorted(candidates, key=lambda c: (c[0], -c[1])):
+            if end <= covered_until or self._is_allowed(normal, core_start, core_end):
+                continue
+            covered_until = max(covered_until, end)
+            findings.append(self._finding(normal, start, end, reason, rule, tier))
         return findings
 
     def domain_allowed(self, host: str) -> bool:
@@ -613,10 +641,11 @@ class Scanner:
 
     def _urls(self, normal: Normalised) -> list[Finding]:
         text = normal.text
-        if "." not in text:
-            return []
         findings = []
-        for m in _URL_RE.finditer(text):
+        for token in _URL_TOKEN_RE.finditer(text):
+            m = _URL_RE.match(text, token.start(), token.end())
+            if m is None:
+                continue
             scheme, www, host, tld = m.groups()
             if not (scheme or www or tld in COMMON_TLDS) or self.domain_allowed(host):
                 continue
