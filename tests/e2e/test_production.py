@@ -1,0 +1,347 @@
+"""The production deployment, booted: gunicorn with deploy/gunicorn.conf.py and production settings.
+
+The site is set up as docs/deployment.md says, in a temporary VAR_DIR: ``collectstatic``, ``migrate`` and
+the demo, on a temporary SQLite file, or on a PostgreSQL database of its own when DATABASE_URL is set (CI's
+second pass; the database is created and dropped here). gunicorn then serves it on a free loopback port
+with DEBUG off, real keys, secure cookies and the TLS-proxy setting. Every request carries
+``X-Forwarded-Proto: https`` as nginx's would. The server is stopped at the end whatever happens, and
+every wait is bounded.
+
+The checks: the security headers and cookies, the Chinese 404 page, static files through whitenoise, an
+access log without query strings or link tokens, a browser journey as college_admin, ``check --deploy``
+with the same environment, and the deploy files against docs/deployment.md and the settings.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+BIN = Path(sys.executable).parent
+HTTPS = {"X-Forwarded-Proto": "https"}
+HSTS_SECONDS = 31536000
+COMMAND_TIMEOUT = 300
+COLLEGE = "示例学院党委"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def fetch(base, path, headers=HTTPS):
+    """One request as nginx would pass it on; redirects are not followed."""
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+class PostgresDatabase:
+    """A database of its own beside DATABASE_URL's (same server and user), dropped at the end."""
+
+    def __init__(self, url):
+        self.url = urlsplit(url)
+        self.name = f"{self.url.path.lstrip('/')}_production_{os.getpid()}"
+
+    def _run(self, sql):
+        import psycopg
+
+        with psycopg.connect(urlunsplit(self.url), autocommit=True) as connection:
+            connection.execute(sql)
+
+    def create(self):
+        self.drop()
+        self._run(f"CREATE DATABASE \"{self.name}\" ENCODING 'UTF8' TEMPLATE template0")
+        return urlunsplit(self.url._replace(path=f"/{self.name}"))
+
+    def drop(self):
+        self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, request):
+    """The environment of a production host, and its data set up the way the deployment guide does."""
+    var = tmp_path_factory.mktemp("production-var")
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="gongjian.settings",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
+        AUDIT_HMAC_KEY=secrets.token_urlsafe(32),
+        NEWS_SEAL_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="127.0.0.1",
+        # nginx would pass on the browser's https:// origin; this browser speaks plain HTTP to loopback.
+        CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        TRUSTED_PROXIES="127.0.0.1",
+        SECURE_COOKIES="True",
+        BEHIND_TLS_PROXY="True",
+        SECURE_SSL_REDIRECT="True",
+        SECURE_HSTS_SECONDS=str(HSTS_SECONDS),
+        SECURE_HSTS_PRELOAD="True",
+        VAR_DIR=str(var),
+        AUDIT_HEAD_FILE="",
+        MATCH_INDEX_DIR="",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        PYTHONUNBUFFERED="1",
+    )
+    database = None
+    if os.environ.get("DATABASE_URL"):
+        database = PostgresDatabase(os.environ["DATABASE_URL"])
+        request.addfinalizer(database.drop)
+        env["DATABASE_URL"] = database.create()
+    else:
+        env["DATABASE_URL"] = ""  # the embedded SQLite file under VAR_DIR
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo")
+    return {"env": env, "port": port, "var": var, "postgres": database is not None}
+
+
+@pytest.fixture(scope="module")
+def server(site, request):
+    """gunicorn as systemd starts it (deploy/systemd/gongjian-web.service), stopped at the end."""
+    log = (site["var"] / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")],
+        cwd="/",  # the config finds the project itself
+        env=site["env"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def stop():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        log.close()
+
+    request.addfinalizer(stop)
+    base = f"http://127.0.0.1:{site['port']}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, "gunicorn exited:\n" + (site["var"] / "gunicorn.log").read_text()
+        try:
+            if fetch(base, "/accounts/login/")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+        time.sleep(0.5)
+    return {"url": base, "log": site["var"] / "gunicorn.log"}
+
+
+def test_it_sends_the_security_headers_behind_the_tls_proxy(server):
+    status, headers, body = fetch(server["url"], "/accounts/login/")
+    assert status == 200 and 'name="username"' in body
+    assert headers["Strict-Transport-Security"] == f"max-age={HSTS_SECONDS}; includeSubDomains; preload"
+    csp = headers["Content-Security-Policy"]
+    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", csp)
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    csrf_cookie = next(cookie for cookie in headers.get_all("Set-Cookie") if cookie.startswith("csrftoken="))
+    assert "; Secure" in csrf_cookie and "SameSite=Lax" in csrf_cookie
+
+
+def test_it_redirects_plain_http_to_https(server):
+    status, headers, _body = fetch(server["url"], "/accounts/login/", headers={})
+    assert status == 301 and headers["Location"].startswith("https://")
+
+
+def test_it_answers_a_missing_page_in_chinese_without_the_debug_page(server):
+    status, headers, body = fetch(server["url"], "/no-such-page/")
+    assert status == 404
+    assert "页面或条目不存在，或不在您的权限范围内。" in body
+    assert "DEBUG" not in body and "Traceback" not in body and "URLconf" not in body
+    assert "Content-Security-Policy" in headers
+
+
+def test_it_serves_static_files_with_cache_headers(server):
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.utils.module_loading import import_string
+
+    manifest = issubclass(import_string(settings.STORAGES["staticfiles"]["BACKEND"]), ManifestFilesMixin)
+    _status, _headers, body = fetch(server["url"], "/accounts/login/")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', body)
+    assert any("bootstrap" in url for url in assets) and any("site.js" in url for url in assets)
+    for url in assets:
+        status, headers, _content = fetch(server["url"], url)
+        assert status == 200, url
+        cache = headers["Cache-Control"]
+        if manifest:  # hashed names never change: whitenoise lets browsers keep them for ten years
+            assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", url), url
+            assert "immutable" in cache and "max-age=315360000" in cache, (url, cache)
+        else:  # plain names may change with a deploy, so whitenoise's short max-age
+            assert re.search(r"max-age=\d+", cache) and "public" in cache, (url, cache)
+
+
+def test_it_keeps_query_strings_and_link_tokens_out_of_the_access_log(server):
+    fetch(server["url"], "/orgs/people/?q=13800138000")
+    fetch(server["url"], "/activities/ical/people/00000000-0000-4000-8000-000000000000/s3cr3t-t0ken.ics")
+    time.sleep(0.5)  # gunicorn writes the line after the response
+    log = server["log"].read_text()
+    assert '"GET /orgs/people/ HTTP/1.1" 302' in log
+    assert "/activities/ical/people/00000000-0000-4000-8000-000000000000/***.ics" in log
+    assert "13800138000" not in log and "s3cr3t-t0ken" not in log
+
+
+def test_it_walks_college_admin_through_the_site(server, browser, browser_context_args):
+    from gongjian.orgs.demo import DEMO_PASSWORD
+
+    base = server["url"]
+    context = browser.new_context(**browser_context_args, extra_http_headers=HTTPS)
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", "college_admin")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        session = next(cookie for cookie in context.cookies() if cookie["name"] == "sessionid")
+        assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Lax"
+
+        page.goto(f"{base}/insights/")
+        expect(page.locator("h1")).to_contain_text(COLLEGE)
+        page.goto(f"{base}/orgs/")
+        expect(page.locator("main table")).to_contain_text(COLLEGE)
+        page.goto(f"{base}/activities/")
+        activities = page.locator("main a[href^='/activities/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        detail = next(href for href in activities if re.fullmatch(r"/activities/[0-9a-f-]{36}/", href))
+        page.goto(f"{base}{detail}")
+        expect(page.locator("h1")).not_to_be_empty()
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.navbar')).display") == "flex"  # Bootstrap's CSS applies
+
+        page.locator(".navbar .dropdown-toggle").last.click()
+        page.locator("form[action$='/accounts/logout/'] button").click()
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+        page.goto(f"{base}/")
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+    finally:
+        context.close()
+
+
+def test_it_passes_the_deploy_check_with_the_same_settings(site):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=site["env"],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    output = result.stdout + result.stderr
+    issues = set(re.findall(r"\((\w+\.[EWC]\d+)\)", output))
+    # Production runs on PostgreSQL (gongjian.E003); everything else is clean on either database.
+    expected = set() if site["postgres"] else {"gongjian.E003"}
+    assert issues == expected, output
+    assert "WARNINGS" not in output, output
+
+
+def test_the_deploy_check_warns_when_the_proxy_is_not_trusted(settings):
+    from gongjian.lib.checks import check_proxy
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    assert [warning.id for warning in check_proxy(None)] == ["gongjian.W001"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert check_proxy(None) == []
+
+
+def test_the_deploy_files_agree_with_the_guide_and_the_settings(settings):
+    from django.core.management import get_commands
+
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    nginx = (DEPLOY / "nginx" / "gongjian.conf").read_text()
+    units = DEPLOY / "systemd"
+
+    # Every timer starts its service, which runs a real command; the guide lists each with its schedule.
+    timers = sorted(units.glob("*.timer"))
+    assert len(timers) >= 10
+    for timer in timers:
+        service = timer.with_suffix(".service").read_text()
+        command = re.search(r"^ExecStart=/srv/gongjian/\.venv/bin/python manage\.py (.+)$", service, re.M)[1]
+        assert command.split()[0] in get_commands(), command
+        schedule = re.search(r"^OnCalendar=(.+)$", timer.read_text(), re.M)[1]
+        assert f"`{timer.name}`" in guide and f"`{command}`" in guide and f"`{schedule}`" in guide, timer.name
+    for unit in ("gongjian-web.service", "gongjian-worker.service"):
+        assert (units / unit).is_file() and f"`{unit}`" in guide
+
+    # nginx: the upload limit, gunicorn's address, STATIC_ROOT, and no uploads from disk.
+    limit_mib = int(re.search(r"client_max_body_size (\d+)m;", nginx)[1])
+    assert limit_mib * 1024 * 1024 > settings.UPLOAD_MAX_BYTES >= (limit_mib - 1) * 1024 * 1024
+    assert "server 127.0.0.1:8001;" in nginx and "127.0.0.1:8001" in (DEPLOY / "gunicorn.conf.py").read_text()
+    assert "root /srv/gongjian/var;" in nginx and Path(settings.STATIC_ROOT).name == "static"
+    assert re.search(r"location /media/ \{\s*return 404;", nginx)
+    assert "add_header Strict-Transport-Security" not in nginx  # Django sends it, once
+    assert f"client_max_body_size {limit_mib}m" in guide
+
+
+@pytest.fixture
+def vulnerabilities(monkeypatch):
+    """deploy/vulnerabilities.py (``make audit``) with pip-audit's answer made up."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("vulnerabilities", DEPLOY / "vulnerabilities.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def run(report, error=None):
+        monkeypatch.setattr(module, "audit", lambda requirements, service: (report, error))
+        return module.main(["vulnerabilities.py", "requirements.txt"])
+
+    return run
+
+
+def test_make_audit_never_reports_a_check_it_did_not_make(vulnerabilities, capsys):
+    django = {"name": "django", "version": "5.2.19", "vulns": []}
+    unknown = {"name": "nh3", "skip_reason": "Dependency not found on PyPI and could not be audited: nh3 (0.3.8)"}
+    vulnerable = {"name": "pillow", "version": "13.0.0", "vulns": [{"id": "PYSEC-0000-1", "fix_versions": ["13.0.1"]}]}
+
+    assert vulnerabilities(None, "Failed to resolve the vulnerability service") == 2
+    assert "NOT CHECKED" in capsys.readouterr().out
+    assert vulnerabilities({"dependencies": [unknown], "fixes": []}) == 2
+    out = capsys.readouterr().out
+    assert "NOT CHECKED" in out and "nh3" in out and "no known vulnerabilities" not in out.lower()
+    assert vulnerabilities({"dependencies": [django, unknown], "fixes": []}) == 2
+    assert "NOT CHECKED" in capsys.readouterr().out
+    assert vulnerabilities({"dependencies": [django, vulnerable, unknown], "fixes": []}) == 1
+    assert "VULNERABLE: pillow 13.0.0: PYSEC-0000-1 (fixed in: 13.0.1)" in capsys.readouterr().out
+    assert vulnerabilities({"dependencies": [django], "fixes": []}) == 0
+    assert "OK: all 1 pinned packages checked against pypi: no known vulnerabilities." in capsys.readouterr().out
