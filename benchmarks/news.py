@@ -82,7 +82,9 @@ def make_articles(target_bytes: int, rng: random.Random) -> list[tuple[str, bool
         is_html = len(articles) % 2 == 1
         if is_html:
             body = "".join(
-                f"<p>{p}</p>" if i % 4 else f'<p><strong>{p.partition("。")[0]}</strong>{p.partition("。")[2]}<a href="https://www.12371.cn/">共产党员网</a></p>'
+                f"<p>{p}</p>"
+                if i % 4
+                else f'<p><strong>{p.partition("。")[0]}</strong>{p.partition("。")[2]}<a href="https://www.12371.cn/">共产党员网</a></p>'
                 for i, p in enumerate(paragraphs)
             )
         else:

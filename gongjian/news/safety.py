@@ -24,6 +24,7 @@ spaces and punctuation between their characters, so "永 利 官 网", "永-利.
 
 import functools
 import html
+import logging
 import re
 import unicodedata
 from bisect import bisect_right
@@ -32,7 +33,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 OK, REVIEW, BLOCK = "ok", "review", "block"
 _RANK = {OK: 0, REVIEW: 1, BLOCK: 2}
@@ -88,7 +92,9 @@ HARD_BREAKS = frozenset(
     "\n\r\x0b\x0c\x85\u2028\u2029。｡，、；：！？…‥「」『』《》〈〉【】〔〕〖〗（）“”‘’"
     "\uff02\uff07\uff08\uff09\uff0c\uff1a\uff1b\uff01\uff1f\uff1c\uff1e\uff3b\uff3d\uff5b\uff5d"
 )
-ZERO_WIDTH = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0")
+ZERO_WIDTH = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
 # ASCII characters a term may be split by ("永-利.官网"); ASCII , ; : ! ? quotes and brackets end it.
 ASCII_SOFT = " .-_/\\*|~^+=#@$%`&"
 # Possessive: a separator is never part of a term, so giving some back cannot help a match.
@@ -282,7 +288,9 @@ _ATTR_RE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'
 VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes".split())
 # Inline tags join what is around them ("永<b>利</b>官网" reads 永利官网); the rest break a match.
-INLINE = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s samp small span strike strong sub sup time tt u var wbr".split())
+INLINE = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s samp small span strike strong sub sup time tt u var wbr".split()
+)
 TEXT_ATTRIBUTES = frozenset(("alt", "title", "content"))
 LINK_ATTRIBUTES = frozenset(("href", "src", "action", "data", "poster", "formaction", "background"))
 
@@ -404,7 +412,9 @@ OFFSCREEN_PROPERTIES = ("left", "top", "right", "bottom", "margin-left", "margin
 
 def _css_declarations(style: str) -> dict[str, str]:
     style = _CSS_COMMENT_RE.sub("", style)
-    style = _CSS_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) and int(m.group(1), 16) < 0x110000 else (m.group(2) or ""), style)
+    style = _CSS_ESCAPE_RE.sub(
+        lambda m: chr(int(m.group(1), 16)) if m.group(1) and int(m.group(1), 16) < 0x110000 else (m.group(2) or ""), style
+    )
     declarations = {}
     for part in style.split(";"):
         name, _colon, value = part.partition(":")
@@ -479,7 +489,16 @@ BRAND_SUFFIXES = (
     "赌场", "真人", "网投", "备用", "手机版", "网页版", "线路", "客户端", "充值", "投注", "棋牌",
 )  # fmt: skip
 # A number alone followed by one of these is an SEO injection too ("8888娱乐城").
-NUMBER_SUFFIXES = {"官网": BLOCK, "官方网站": BLOCK, "网址": BLOCK, "娱乐": BLOCK, "娱乐城": BLOCK, "娱乐场": BLOCK, "棋牌": BLOCK, "平台": REVIEW}
+NUMBER_SUFFIXES = {
+    "官网": BLOCK,
+    "官方网站": BLOCK,
+    "网址": BLOCK,
+    "娱乐": BLOCK,
+    "娱乐城": BLOCK,
+    "娱乐场": BLOCK,
+    "棋牌": BLOCK,
+    "平台": REVIEW,
+}
 MIN_DIGITS = 5
 COMMON_TLDS = frozenset(
     "com net org cn cc top vip xyz info biz me tv io co app site online club shop win bet casino live fun pro asia hk mo tw "
@@ -765,7 +784,21 @@ def validate_publishable(obj, field_names: Iterable[str], scanner: Scanner | Non
         value = getattr(obj, name, "") or ""
         verdict = scanner.scan(value, html=looks_like_html(value))
         if verdict.blocked:
-            messages = [_("The content-safety scan refused this text: %(finding)s") % {"finding": f.message()} for f in verdict.findings if f.tier == BLOCK]
+            messages = [
+                _("The content-safety scan refused this text: %(finding)s") % {"finding": f.message()}
+                for f in verdict.findings
+                if f.tier == BLOCK
+            ]
             errors[name] = ValidationError(messages, code="content_safety")
     if errors:
         raise ValidationError(errors)
+
+
+def refuse_if_blocked(obj, *texts: str, scanner: Scanner | None = None) -> None:
+    """For public views: a stored text that now scans as ``block`` (changed behind the
+    application, or the list grew) is not served. 404 for the visitor, a line for operators."""
+    verdict = is_publishable(*texts, scanner=scanner)
+    if verdict.blocked:
+        rules = sorted({f.rule for f in verdict.findings if f.tier == BLOCK})
+        logger.warning("content safety: %s %s withheld from the public (%s)", obj._meta.label_lower, obj.pk, ", ".join(rules))
+        raise Http404

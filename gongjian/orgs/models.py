@@ -13,6 +13,7 @@ from pypinyin.seg.simpleseg import seg
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.crypto import EncryptedTextField, lookup_hash, mask
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.news.safety import validate_publishable
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .validators import validate_credit_code, validate_id_number, validate_mainland_phone
@@ -253,6 +254,8 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
         siblings = Organization.objects.filter(parent_id=self.parent_id, name=self.name).exclude(pk=self.pk)
         if self.name and siblings.exists():
             raise ValidationError({"name": _("An organization with this name already exists under the same parent.")})
+        # Names are shown on public pages (亮约, the showcase): SECURITY.md item 13.
+        validate_publishable(self, ["name", "short_name"])
 
     def save(self, *args, **kwargs):
         self.pinyin_initials, self.pinyin = pinyin_keys(self.name, self.short_name)

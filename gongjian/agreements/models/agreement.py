@@ -18,6 +18,7 @@ from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.news.safety import validate_publishable
 
 from ..choices import ACTIVE_STATUSES, FINAL_STATUSES, PUBLIC_STATUSES, AgreementStatus
 from ..storage import agreement_attachment_path, private_storage
@@ -264,6 +265,8 @@ class Agreement(ArchivableModel, TrackedModel):
     def publish(self, by, effective_at=None):
         """亮约, at ``effective_at`` (a date or datetime; default now)."""
         self.check_transition("publish")
+        # 亮约 shows these to anyone (SECURITY.md item 13); they are frozen from 签约 on, so this is the moment.
+        validate_publishable(self, ["title", "theme", "summary"])
         at = self._effective("publish", effective_at)
         self._move("publish", by, at=at, published_at=at)
 

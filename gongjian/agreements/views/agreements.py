@@ -14,6 +14,7 @@ from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.effective import posted
 from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
+from gongjian.news.safety import refuse_if_blocked
 
 from .. import evidence as evidence_links
 from ..choices import AgreementStatus
@@ -352,8 +353,17 @@ def agreement_public(request, uuid):
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization").prefetch_related("obligations"))
     )
     agreement = get_object_or_404(queryset, uuid=uuid)
-    summary = agreement.rating_summary()
     parties = list(agreement.parties.all())
+    # No public page without the content-safety scan (SECURITY.md item 13).
+    refuse_if_blocked(
+        agreement,
+        agreement.title,
+        agreement.theme,
+        agreement.summary,
+        *(text for party in parties for text in (party.organization.name, party.role)),
+        *(obligation.description for party in parties for obligation in party.obligations.all()),
+    )
+    summary = agreement.rating_summary()
     for party in parties:
         for obligation in party.obligations.all():
             row = summary.get(obligation.pk)

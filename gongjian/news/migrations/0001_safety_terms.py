@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('domain', models.CharField(max_length=253, unique=True, verbose_name='domain')),
+                ('domain', models.CharField(error_messages={'unique': 'This domain is already on the list.'}, max_length=253, unique=True, verbose_name='domain')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
             ],
             options={
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'allowed phrase',
                 'verbose_name_plural': 'allowed phrases',
                 'ordering': ['phrase'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('phrase'), name='news_allowedphrase_unique_phrase')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('phrase'), name='news_allowedphrase_unique_phrase', violation_error_message='This phrase is already on the list.')],
             },
         ),
         migrations.CreateModel(
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'safety term',
                 'verbose_name_plural': 'safety terms',
                 'ordering': ['category', 'term'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('term'), name='news_safetyterm_unique_term'), models.CheckConstraint(condition=models.Q(('kind__in', ['term', 'brand'])), name='news_safetyterm_kind_valid'), models.CheckConstraint(condition=models.Q(('tier__in', ['block', 'review'])), name='news_safetyterm_tier_valid')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('term'), name='news_safetyterm_unique_term', violation_error_message='This term is already on the list.'), models.CheckConstraint(condition=models.Q(('kind__in', ['term', 'brand'])), name='news_safetyterm_kind_valid'), models.CheckConstraint(condition=models.Q(('tier__in', ['block', 'review'])), name='news_safetyterm_tier_valid')],
             },
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),

@@ -42,7 +42,9 @@ def _check_normalised(value, field, minimum=2):
     from gongjian.news.safety import normalise_term
 
     if len(normalise_term(value)) < minimum:
-        raise ValidationError({field: _("Needs at least %(count)d letters or characters besides spaces and punctuation.") % {"count": minimum}})
+        raise ValidationError(
+            {field: _("Needs at least %(count)d letters or characters besides spaces and punctuation.") % {"count": minimum}}
+        )
 
 
 class SafetyTerm(TrackedModel):
@@ -87,7 +89,9 @@ class SafetyTerm(TrackedModel):
         verbose_name_plural = _("safety terms")
         ordering = ["category", "term"]
         constraints = [
-            models.UniqueConstraint(Lower("term"), name="news_safetyterm_unique_term"),
+            models.UniqueConstraint(
+                Lower("term"), name="news_safetyterm_unique_term", violation_error_message=_("This term is already on the list.")
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=["term", "brand"]), name="news_safetyterm_kind_valid"),
             models.CheckConstraint(condition=models.Q(tier__in=["block", "review"]), name="news_safetyterm_tier_valid"),
         ]
@@ -99,8 +103,15 @@ class SafetyTerm(TrackedModel):
         return reverse("news:safety_term_list")
 
     def clean(self):
+        from gongjian.news.safety import normalise_term
+
         self.term = self.term.strip()
         _check_normalised(self.term, "term")
+        # 永利官網 and 永利官网 are one term to the scan: refuse the second spelling.
+        key = normalise_term(self.term)
+        for other in SafetyTerm.objects.exclude(pk=self.pk).values_list("term", flat=True):
+            if normalise_term(other) == key:
+                raise ValidationError({"term": _("The list already has this term as “%(term)s”.") % {"term": other}})
 
 
 class AllowedPhrase(TrackedModel):
@@ -115,7 +126,11 @@ class AllowedPhrase(TrackedModel):
         verbose_name = _("allowed phrase")
         verbose_name_plural = _("allowed phrases")
         ordering = ["phrase"]
-        constraints = [models.UniqueConstraint(Lower("phrase"), name="news_allowedphrase_unique_phrase")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("phrase"), name="news_allowedphrase_unique_phrase", violation_error_message=_("This phrase is already on the list.")
+            )
+        ]
 
     def __str__(self):
         return self.phrase
@@ -146,7 +161,7 @@ def clean_domain(value: str) -> str:
 class AllowedDomain(TrackedModel):
     """A domain the alliance links to (its own sites, government and news sites); its subdomains are allowed too."""
 
-    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    domain = models.CharField(_("domain"), max_length=253, unique=True, error_messages={"unique": _("This domain is already on the list.")})
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = SafetyListQuerySet.as_manager()

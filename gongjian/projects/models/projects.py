@@ -17,6 +17,7 @@ from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
 from gongjian.lib.richtext import clean_html
+from gongjian.news.safety import validate_publishable
 
 from .. import uploads
 from ..choices import OutcomeKind, ProjectStatus, TaskAction, TaskStatus
@@ -203,6 +204,9 @@ class Project(ArchivableModel, TrackedModel):
         self.brand = (self.brand or "").strip()
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The end date cannot be before the start date.")})
+        if self.is_public:
+            # The showcase serves these to anyone: SECURITY.md item 13.
+            validate_publishable(self, ["title", "brand", "goals"])
 
     @property
     def is_open_for_work(self) -> bool:
