@@ -251,12 +251,12 @@ def h1(world, design):
     agreement_event(x.g_terminated, G.TERMINATED, at(2023, 3, 1, 10), G.SIGNED)
 
     # Needs, resources and claims.
-    x.n_fulfilled = need(B1, design, status=NeedStatus.FULFILLED, published_at=at(2023, 2, 1, 0, 30))  # 16:30 UTC on 31 January
+    x.n_fulfilled = need(B1, design, status=NeedStatus.FULFILLED, published_at=at(2023, 2, 1, 0, 30), satisfaction=4)  # 16:30 UTC on 31 January
     x.c_fulfilled = claim(x.n_fulfilled, A1, at(2023, 2, 11, 0, 30), status=ClaimStatus.ACCEPTED, decided_at=at(2023, 2, 15, 10))
     NeedEvent.objects.create(
         need=x.n_fulfilled, from_status=NeedStatus.IN_PROGRESS, to_status=NeedStatus.FULFILLED, created_at=at(2023, 6, 10)
     )
-    x.n_old = need(A2, design, status=NeedStatus.FULFILLED, published_at=at(2022, 12, 1, 9), claim_mode=ClaimMode.MULTIPLE)
+    x.n_old = need(A2, design, status=NeedStatus.FULFILLED, published_at=at(2022, 12, 1, 9), claim_mode=ClaimMode.MULTIPLE, satisfaction=2)
     x.c_old_rejected = claim(x.n_old, B2, at(2022, 12, 21, 9), status=ClaimStatus.REJECTED, decided_at=at(2022, 12, 25))
     x.c_old_accepted = claim(x.n_old, A3, at(2023, 3, 1, 9), status=ClaimStatus.ACCEPTED, decided_at=at(2023, 3, 5, 9))
     NeedEvent.objects.create(need=x.n_old, from_status=NeedStatus.IN_PROGRESS, to_status=NeedStatus.FULFILLED, created_at=at(2023, 8, 1))

@@ -77,6 +77,9 @@ ALLIANCE_TOTALS = {
     # rating_a 4, rating_b 5 (g_cross), rating_foreign 3 (g_foreign); rating_2022 is out.
     "rating_avg": 4.0,
     "rating_count": 3,
+    # n_fulfilled, rated 4, fulfilled on 10 June; n_old (rated 2) was fulfilled in August.
+    "satisfaction_avg": 4.0,
+    "satisfaction_count": 1,
 }
 
 # --- The college's subtree (A1…A5), as its org admin sees it --------------------------------
@@ -112,6 +115,8 @@ OWN_TOTALS = {
     "alliances": 1,  # al_cross (member A2)
     "rating_avg": 4.5,  # rating_a, rating_b
     "rating_count": 2,
+    "satisfaction_avg": None,  # n_fulfilled is the street's need
+    "satisfaction_count": 0,
 }
 
 # --- The street's subtree (B1…B3) ----------------------------------------------------------
@@ -142,6 +147,8 @@ FOREIGN_TOTALS = {
     "alliances": 2,
     "rating_avg": 4.0,
     "rating_count": 3,
+    "satisfaction_avg": 4.0,  # n_fulfilled
+    "satisfaction_count": 1,
 }
 
 # The records behind each figure, by the fixture's names.
@@ -165,6 +172,7 @@ ALLIANCE_RECORDS = {
     "pairings": ["pair_cross", "pair_foreign"],
     "alliances": ["al_cross", "al_foreign"],
     "rating_avg": ["rating_a", "rating_b", "rating_foreign"],
+    "satisfaction_avg": ["n_fulfilled"],
     "isolated": ["A4", "B3"],
 }
 OWN_RECORDS = {
@@ -187,6 +195,7 @@ OWN_RECORDS = {
     "pairings": ["pair_cross"],
     "alliances": ["al_cross"],
     "rating_avg": ["rating_a", "rating_b"],
+    "satisfaction_avg": [],
     "isolated": ["A4"],
 }
 # Records of the street's tree that involve nobody of the college: the college's admin never sees them.
@@ -516,6 +525,8 @@ def count_of(figures, key):
         return figures.network()["isolated"]
     if key == "rating_avg":
         return totals["rating_count"]
+    if key == "satisfaction_avg":
+        return totals["satisfaction_count"]
     if key == "participants":
         return totals["activities"]
     if key == "median_days_to_claim":
