@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.models import TrackedModel
 
@@ -56,7 +57,7 @@ class SafetyTerm(TrackedModel):
     """
 
     class Kind(models.TextChoices):
-        TERM = "term", _("Term")
+        TERM = "term", pgettext_lazy("safety term kind", "Term")  # not 期限, the term of an agreement
         BRAND = "brand", _("Brand")
 
     class Tier(models.TextChoices):
@@ -69,7 +70,7 @@ class SafetyTerm(TrackedModel):
         FRAUD = "fraud", _("Fraud")
         OTHER = "other", _("Other")
 
-    term = models.CharField(_("term"), max_length=64)
+    term = models.CharField(pgettext_lazy("safety", "term"), max_length=64)
     kind = models.CharField(
         _("kind"),
         max_length=8,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from gongjian.news.models import AllowedDomain, AllowedPhrase, SafetyTerm
 from gongjian.news.safety import Scanner, Verdict, is_publishable, scan, scan_many, validate_publishable
@@ -205,3 +206,24 @@ def test_it_allows_subdomains_of_allowed_domains():
     allowed = Scanner(domains=["gov.cn"])
     assert allowed.domain_allowed("www.songjiang.gov.cn") and allowed.domain_allowed("GOV.CN.")
     assert not allowed.domain_allowed("gov.cn.evil.com") and not allowed.domain_allowed("notgov.cn")
+
+
+# --- Chinese messages (need the news catalogue with the strings of /tmp/tr/news_safety.py) ---------
+
+
+def test_it_explains_findings_in_chinese(scanner):  # noqa: F811
+    with translation.override("zh-hans"):
+        [finding] = scanner.scan("77779193永利官网").findings
+        assert finding.reason == "SEO 注入：数字后接“永利官网”"
+        assert finding.message() == "“77779193永利官网”（第 1–12 个字符）：SEO 注入：数字后接“永利官网”"
+        hidden = scanner.scan('<div style="display:none"><a href="http://x.cc">x</a></div>', html=True)
+        assert "隐藏链接：被 CSS（display:none）隐藏的内容含有链接或违禁词" in hidden.reasons()
+
+
+def test_it_refuses_in_chinese(seeded):  # noqa: F811
+    class Thing:
+        title = "永利官网"
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        validate_publishable(Thing(), ["title"])
+    assert raised.value.message_dict["title"] == ["内容安全检查未通过：“永利官网”（第 1–4 个字符）：博彩广告（“永利官网”）"]
