@@ -9,7 +9,7 @@ def check_secrets(app_configs, **kwargs):
     errors = []
     if settings.SECRET_KEY.startswith(settings.INSECURE_KEY_PREFIX):
         errors.append(Error("SECRET_KEY is the development key.", hint="Set SECRET_KEY or SECRET_KEY_FILE.", id="gongjian.E001"))
-    for name in ("FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY"):
+    for name in ("FIELD_ENCRYPTION_KEY", "AUDIT_HMAC_KEY", "NEWS_SEAL_KEY"):
         if getattr(settings, name).startswith("insecure-dev-"):
             errors.append(Error(f"{name} is the development key.", hint=f"Set {name} or {name}_FILE.", id="gongjian.E002"))
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):

@@ -1,3 +1,10 @@
-"""URLs of the news app (filled by its feature)."""
+"""API URLs of the newsroom: /api/v1/news/articles/."""
 
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from .articles import ArticleViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("news/articles", ArticleViewSet, basename="article")
+
+urlpatterns = router.urls

@@ -9,7 +9,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ("activities", "agreements", "exchange", "projects")
+DEMO_APPS = ("activities", "agreements", "exchange", "projects", "news")
 
 
 def demo_module(app: str):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         from gongjian.orgs import demo
 
         loaded = ["orgs"]
+        logins = list(demo.DEMO_LOGINS)
         with transaction.atomic():
             demo.load()
             for app in DEMO_APPS:
@@ -36,7 +37,9 @@ class Command(BaseCommand):
                 if module is not None:
                     module.load()
                     loaded.append(app)
+                    # An app may add logins of its own (the news app's newsroom).
+                    logins += getattr(module, "DEMO_LOGINS", [])
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(loaded)}."))
         self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
-        for username, purpose in demo.DEMO_LOGINS:
+        for username, purpose in logins:
             self.stdout.write(f"  {username:<15} {purpose}")
