@@ -15,11 +15,23 @@ reads on a fresh database), so no database is needed, then times
 * scanning every article once, on one core (CPU time of the process; the wall-clock
   figure is printed too, and is lower when the machine is busy).
 
+Then, in a database of its own (SQLite under var/bench/news/, made afresh, or DATABASE_URL when
+set; DEBUG off, as in the other benchmarks), it loads ``--articles`` published articles (10,000;
+bodies of 2–6 KB from the same clean lines) with bulk_create, seals their first versions as
+publishing does, and measures
+
+* the public article page /news/<uuid>/ and the list /news/ as an anonymous visitor: median server
+  time (the whole Django stack, in process, like benchmarks/directory.py) and queries;
+* ``verify_published`` over every article through the real HTTP path: gunicorn started with
+  deploy/gunicorn.conf.py on a free local port, the pages fetched by ``--fetchers`` threads,
+  each compared with its seal and rescanned with the lists read from the database. Reported as
+  seconds per 10,000 articles.
+
 Each part is a function that returns its figures; the last line is machine-readable:
 
-    RESULT scan_mb_per_s=…
+    RESULT scan_mb_per_s=… verify_10k_s=…
 
-Target: scan_mb_per_s ≥ 5.
+Targets: scan_mb_per_s ≥ 5, verify_10k_s ≤ 120.
 """
 
 import argparse
@@ -41,6 +53,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0, help="size of the scan corpus in MB of UTF-8")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--articles", type=int, default=10_000, help="published articles for the page and verify parts")
+    parser.add_argument("--requests", type=int, default=25, help="timed requests per page (after warm-ups)")
+    parser.add_argument("--fetchers", type=int, default=4, help="pages verify_published fetches at once")
     return parser.parse_args()
 
 
@@ -140,11 +155,190 @@ def bench_scan(args) -> dict:
     return {"scan_mb_per_s": f"{mb_per_s:.1f}"}
 
 
+# --- The public page and verify_published ----------------------------------------------------
+
+
+def configure_database():
+    """Before setup_django(): the parts below need a database, made afresh like benchmarks/directory.py's."""
+    if not os.environ.get("DATABASE_URL"):
+        bench = ROOT / "var" / "bench" / "news"
+        bench.mkdir(parents=True, exist_ok=True)
+        os.environ["VAR_DIR"] = str(bench)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{bench / 'gongjian.sqlite3'}{suffix}").unlink(missing_ok=True)
+    os.environ.setdefault("DEBUG", "False")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def load_published(args, rng: random.Random):
+    """``--articles`` published articles with their sealed first versions, in bulk (no signals, no audit, no scan)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from gongjian.accounts.models import User
+    from gongjian.lib.richtext import clean_html
+    from gongjian.news.models import Article, ArticleVersion
+    from gongjian.news.seal import seal_fields
+    from gongjian.orgs.models import Organization
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE news_articleversion, news_reviewstep, news_article_activities, news_article_agreements, "
+                           "news_article_projects, news_article_organizations, news_articlevisit, news_article CASCADE")  # fmt: skip
+    started = time.perf_counter()
+    college = Organization.objects.get_or_create(name="基准学院党委", parent=None, defaults={"sector": "school", "kind": "committee"})[0]
+    branch = Organization.objects.get_or_create(name="基准教工党支部", parent=college, defaults={"sector": "school", "kind": "branch"})[0]
+    author = User.objects.get_or_create(username="bench_news_writer", defaults={"must_change_password": False})[0]
+    # Lines without links: a title or summary cut inside a URL would name a domain off the allowlist.
+    clean = [line for line in corpus_lines()[0] if "://" not in line and "www." not in line]
+    now = timezone.now()
+    categories = ["work", "study", "showcase", "media"]
+    articles = []
+    for n in range(args.articles):
+        paragraphs, size = [], rng.randint(2_000, 6_000)
+        while sum(len(p.encode()) for p in paragraphs) < size:
+            paragraphs.append("".join(rng.choice(clean) for _ in range(rng.randint(2, 4))))
+        title = f"{rng.choice(clean)[:40].rstrip('，。、；：')}（第{n + 1}篇）"
+        category = categories[n % 4]
+        articles.append(
+            Article(
+                uuid=uuid.uuid4(),
+                title=title,
+                summary=paragraphs[0][:120],
+                body=clean_html("".join(f"<p>{p}</p>" for p in paragraphs)),
+                category=category,
+                source_name="《上海宣传通讯》" if category == "media" else "",
+                organization=branch,
+                author=author,
+                status="published",
+                published_at=now - timedelta(minutes=n),
+                version=1,
+            )
+        )
+    Article.objects.bulk_create(articles, batch_size=500)
+    versions = [
+        ArticleVersion(
+            article=a,
+            number=1,
+            title=a.title,
+            summary=a.summary,
+            body=a.body,
+            published_at=a.published_at,
+            **seal_fields(a.uuid, 1, a.title, a.body, ""),
+        )
+        for a in articles
+    ]
+    ArticleVersion.objects.bulk_create(versions, batch_size=500)
+    size = sum(len(a.body.encode()) for a in articles)
+    print(
+        f"loaded {len(articles):,} published articles ({size / 1_000_000:.1f} MB of bodies), sealed, in {time.perf_counter() - started:.1f} s"
+    )
+    return articles
+
+
+def timed_get(client, url, n):
+    import statistics
+
+    from django.db import connection
+
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    queries = []
+    # Counted as they run: with DEBUG off and a connection per request, Django keeps no query log.
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)):
+        client.get(url)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times) * 1000, len(queries)
+
+
+def bench_page(args, articles) -> dict:
+    from django.test import Client
+
+    client = Client()  # an anonymous visitor, as the public sees the page
+    article = articles[len(articles) // 2]
+    page_ms, page_queries = timed_get(client, article.get_public_url(), args.requests)
+    list_ms, list_queries = timed_get(client, "/news/", args.requests)
+    print(
+        f"page: article /news/<uuid>/ median {page_ms:.1f} ms, {page_queries} queries; list /news/ median {list_ms:.1f} ms, {list_queries} queries"
+    )
+    print(f"page_ms={page_ms:.1f} page_queries={page_queries}")
+    return {}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url, seconds=60):
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def bench_verify(args, articles) -> dict:
+    import subprocess
+
+    from gongjian.news.seal import verify_published
+
+    port = _free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "DJANGO_SETTINGS_MODULE": "gongjian.settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/news/")
+        started = time.perf_counter()
+        report = verify_published(base, workers=args.fetchers)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert report.checked == len(articles), report.checked
+    per_10k = elapsed * 10_000 / len(articles)
+    print(
+        f"verify: {report.checked:,} published articles over HTTP (gunicorn, deploy/gunicorn.conf.py; {args.fetchers} fetchers) "
+        f"in {elapsed:.1f} s, {report.checked / elapsed:.0f} pages/s; taken offline {len(report.offline)}, unreachable {len(report.unreachable)}"
+    )
+    print(f"verify_10k_s={per_10k:.1f}")
+    return {"verify_10k_s": f"{per_10k:.1f}"}
+
+
 def main():
     args = parse_args()
+    configure_database()
     setup_django()
     results = {}
     results.update(bench_scan(args))
+    articles = load_published(args, random.Random(args.seed))
+    results.update(bench_page(args, articles))
+    results.update(bench_verify(args, articles))
     print("RESULT " + " ".join(f"{key}={value}" for key, value in results.items()))
 
 

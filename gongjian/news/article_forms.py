@@ -4,6 +4,7 @@ from django import forms
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
@@ -58,7 +59,7 @@ SMALL = "form-control form-control-sm"
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": SMALL}))
+    comment = forms.CharField(label=pgettext_lazy("news review", "Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": SMALL}))
 
 
 class ScheduleForm(CommentForm):

@@ -16,6 +16,7 @@ security admins and is audited.
 import hashlib
 import hmac
 import logging
+import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -147,10 +148,18 @@ def normalise_html(fragment: str) -> str:
     return "".join(parser.result())
 
 
+MARKER_RE = re.compile(r"<[^<>]*?\sdata-seal-(?:title|body)(?=[\s=/>])")
+
+
 def sealed_parts(page: str) -> dict[str, list[str]]:
-    """The normalised contents of every element marked data-seal-title or data-seal-body on a page."""
+    """The normalised contents of every element marked data-seal-title or data-seal-body on a page.
+
+    Parsing starts at the first marked element: the page's head and navigation come before it,
+    and a marker placed there would start the parse earlier, so it is still found.
+    """
+    first = MARKER_RE.search(page)
     parser = _Tokens(markers=("data-seal-title", "data-seal-body"))
-    parser.feed(page)
+    parser.feed(page[first.start() :] if first else "")
     found = parser.result()
     return {
         "title": [normalise_text(" ".join(tokens)) for tokens in found["data-seal-title"]],
@@ -247,31 +256,44 @@ def verify_published(base_url: str | None = None, *, workers: int = 4, batch_siz
     scanner = Scanner.from_db()
     report = Report()
     last_pk = 0
-    # One worker fetches in this thread (no pool), which also suits a test server sharing this connection.
+
+    def check(batch, pages):
+        for article, page in zip(batch, pages, strict=True):
+            report.checked += 1
+            if page.status != 200:
+                report.unreachable.append((article, page.status, page.error))
+                if log:
+                    log(f"unreachable {article.uuid} ({page.status} {page.error}): {article.title}")
+                continue
+            problems = check_article(article, page, scanner)
+            if problems and article.take_offline(None, comment="\n".join(problems), problems=problems):
+                report.offline.append((article, problems))
+                if log:
+                    log(f"offline {article.uuid}: {article.title}: {' '.join(problems)}")
+
+    # One worker fetches in this thread (no pool), which also suits a test server sharing this
+    # connection. With a pool, the next batch is fetched while this one is checked.
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    fetching = None
     try:
         while True:
             batch = list(Article.objects.for_verification().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            if batch:
+                last_pk = batch[-1].pk
+                urls = [base + article.get_public_url() for article in batch]
+                pages = [pool.submit(fetch, url) for url in urls] if pool else [fetch(url) for url in urls]
+            if fetching is not None:
+                check(fetching[0], [future.result() for future in fetching[1]])
+                fetching = None
             if not batch:
                 break
-            last_pk = batch[-1].pk
-            urls = [base + article.get_public_url() for article in batch]
-            pages = list(pool.map(fetch, urls)) if pool else [fetch(url) for url in urls]
-            for article, page in zip(batch, pages, strict=True):
-                report.checked += 1
-                if page.status != 200:
-                    report.unreachable.append((article, page.status, page.error))
-                    if log:
-                        log(f"unreachable {article.uuid} ({page.status} {page.error}): {article.title}")
-                    continue
-                problems = check_article(article, page, scanner)
-                if problems and article.take_offline(None, comment="\n".join(problems), problems=problems):
-                    report.offline.append((article, problems))
-                    if log:
-                        log(f"offline {article.uuid}: {article.title}: {' '.join(problems)}")
+            if pool:
+                fetching = (batch, pages)
+            else:
+                check(batch, pages)
     finally:
         if pool:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     return report
 
 

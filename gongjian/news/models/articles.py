@@ -107,8 +107,8 @@ TRANSITIONS = {
         Transition("schedule", (S.FINAL_REVIEW,), S.SCHEDULED, _("Schedule publication"), Stage.FINAL),
         Transition("send_back", REVIEW_STATUSES, S.DRAFT, _("Return for changes"), REVIEWER, comment_required=True),
         Transition("hold", (S.DRAFT, *REVIEW_STATUSES, S.SCHEDULED), S.HELD, _("Hold for the security admin"), SYSTEM),
-        Transition("release", (S.HELD,), None, _("Release"), SECURITY),
-        Transition("reject", (S.HELD,), S.REJECTED, _("Reject"), SECURITY, comment_required=True),
+        Transition("release", (S.HELD,), None, pgettext_lazy("news review", "Release"), SECURITY),
+        Transition("reject", (S.HELD,), S.REJECTED, pgettext_lazy("news review", "Reject"), SECURITY, comment_required=True),
         Transition("withdraw", (S.PUBLISHED, S.SCHEDULED), S.WITHDRAWN, _("Withdraw"), EDITOR, comment_required=True),
         Transition("correct", (S.PUBLISHED,), S.PUBLISHED, _("Publish a correction"), Stage.FINAL, comment_required=True),
         Transition("take_offline", (S.PUBLISHED,), S.OFFLINE, _("Take offline"), SECURITY, comment_required=True),
@@ -125,7 +125,11 @@ PASSES = ("pass_first", "pass_second", "publish", "schedule")
 CONTENT_FIELDS = (
     "title", "summary", "body", "cover", "cover_type", "category", "source_name", "source_url", "organization", "byline", "updated_at",
 )  # fmt: skip
-FIELD_LABELS = {"title": _("Title"), "summary": _("Summary"), "body": _("Body")}
+FIELD_LABELS = {
+    "title": pgettext_lazy("news field", "Title"),
+    "summary": pgettext_lazy("news field", "Summary"),
+    "body": pgettext_lazy("news field", "Body"),
+}
 SECURITY_ROLE = "security"
 
 
@@ -277,7 +281,7 @@ class Article(ArchivableModel, TrackedModel):
     )
 
     status = models.CharField(_("status"), max_length=16, choices=ArticleStatus.choices, default=S.DRAFT, editable=False)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("news", "published at"), null=True, blank=True, editable=False)
     publish_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     review_round = models.PositiveIntegerField(_("review round"), default=0, editable=False)
@@ -787,7 +791,7 @@ class ArticleVersion(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True)
     correction_note = models.TextField(_("correction note"), blank=True)
-    published_at = models.DateTimeField(_("published at"))
+    published_at = models.DateTimeField(pgettext_lazy("news", "published at"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

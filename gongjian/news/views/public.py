@@ -113,9 +113,12 @@ def article_detail(request, uuid):
     context = {
         "article": article,
         "title": article.title,
+        # Only a corrected article (version 2 on) has correction notes: most pages skip the query.
         "corrections": list(
             article.versions.exclude(correction_note="").order_by("number").values("number", "published_at", "correction_note")
-        ),
+        )
+        if article.version > 1
+        else [],
         "organizations": [org.name for org in article.organizations.all()],
     }
     return cacheable(_render(request, "news/public_article.html", context, article.updated_at), request)
