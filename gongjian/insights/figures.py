@@ -464,34 +464,57 @@ class Figures:
         progress = self.projects_active().with_progress().aggregate(avg=Avg("progress_percent"))["avg"]
         return round(progress, 1) if progress is not None else None
 
-    def headline(self) -> dict:
-        """The few figures the workbench shows: five queries, not the dashboard's thirty."""
-        act = self.activity_figures()["all"]
-        return {
-            "activities": act["activities"],
-            "participants": act["participants"],
-            "agreements_signed": self.agreements_signed().count(),
-            "claims_accepted": self.claims_accepted().count(),
-            "tasks_accepted": self.tasks_accepted().count(),
+    def values(self, keys) -> dict:
+        """Only the named single-number figures (the comparison period, the workbench): a query or two each."""
+        if "totals" in self._memo:
+            return {key: self._memo["totals"][key] for key in keys}
+        single = {
+            "agreements_signed": lambda: self.agreements_signed().count(),
+            "needs_published": lambda: self.needs_published().count(),
+            "claims_accepted": lambda: self.claims_accepted().count(),
+            "projects_active": lambda: self.projects_active().count(),
+            "tasks_accepted": lambda: self.tasks_accepted().count(),
+            "honours": lambda: self.honours().count(),
         }
+        out = {}
+        for key in keys:
+            if key in single:
+                out[key] = single[key]()
+            elif key in ("activities", "participants", "registrations", "checkin_rate"):
+                out[key] = self.activity_figures()["all"][key]
+            else:
+                out[key] = self.totals()[key]
+        return out
 
     def totals(self) -> dict:
         """Every single-number figure of the period."""
         if "totals" in self._memo:
             return self._memo["totals"]
         act = self.activity_figures()["all"]
+        start, end = self.period.bounds()
+        # Stages of one table in one query each (signed and disclosed; performing and evaluated).
+        stamped = self._agreements().aggregate(
+            signed=Count("pk", filter=Q(signed_on__gte=self.period.first, signed_on__lte=self.period.last)),
+            published=Count("pk", filter=Q(published_at__gte=start, published_at__lt=end)),
+        )
+        moved = AgreementEvent.objects.filter(agreement__in=self._agreements().values("pk"), created_at__gte=start, created_at__lt=end).aggregate(
+            performing=Count("agreement", distinct=True, filter=Q(to_status=AgreementStatus.PERFORMING)),
+            evaluated=Count("agreement", distinct=True, filter=Q(to_status=AgreementStatus.EVALUATED)),
+        )
         rating = self.ratings().aggregate(avg=Avg("score"), n=Count("pk"))
-        satisfaction = self.needs_fulfilled().filter(satisfaction__isnull=False).aggregate(avg=Avg("satisfaction"), n=Count("pk"))
+        fulfilled = self.needs_fulfilled().aggregate(
+            n=Count("pk"), rated=Count("satisfaction"), avg=Avg("satisfaction")
+        )
         values = {
             **act,
-            "agreements_signed": self.agreements_signed().count(),
-            "agreements_published": self.agreements_published().count(),
-            "agreements_performing": self.agreements_performing().count(),
-            "agreements_evaluated": self.agreements_evaluated().count(),
+            "agreements_signed": stamped["signed"],
+            "agreements_published": stamped["published"],
+            "agreements_performing": moved["performing"],
+            "agreements_evaluated": moved["evaluated"],
             "agreements_in_force": self.agreements_in_force().count(),
             "needs_published": self.needs_published().count(),
             "needs_claimed": self.needs_claimed().count(),
-            "needs_fulfilled": self.needs_fulfilled().count(),
+            "needs_fulfilled": fulfilled["n"],
             "median_days_to_claim": self.median_days_to_claim(),
             "resources_published": self.resources_published().count(),
             "resources_requested": self.resources_requested().count(),
@@ -505,8 +528,8 @@ class Figures:
             "alliances": self.alliances().count(),
             "rating_avg": round(rating["avg"], 2) if rating["avg"] is not None else None,
             "rating_count": rating["n"],
-            "satisfaction_avg": round(satisfaction["avg"], 2) if satisfaction["avg"] is not None else None,
-            "satisfaction_count": satisfaction["n"],
+            "satisfaction_avg": round(fulfilled["avg"], 2) if fulfilled["avg"] is not None else None,
+            "satisfaction_count": fulfilled["rated"],
         }
         self._memo["totals"] = values
         return values
@@ -520,50 +543,66 @@ class Figures:
         """(organization, organization, kind) for every cooperation of the period, both ends known.
 
         Kinds: ``activity`` (host and co-host), ``agreement`` (two parties), ``claim`` (claimant
-        and owner of an accepted claim), ``project`` (lead and partner).
+        and owner of an accepted claim, and its joint partners), ``project`` (lead and partner).
+        Each end's sector and path come in the same queries (see ``ends()``), so the matrix and
+        the network never send the ids back to the database in a list.
         """
         if "links" in self._memo:
             return self._memo["links"]
+        ends = {}
+
+        def end(prefix=""):
+            return [f"{prefix}id", f"{prefix}sector", f"{prefix}path", f"{prefix}archived_at"]
+
+        def keep(row):
+            pk, sector, path, archived = row
+            if pk:
+                ends[pk] = (sector, path, archived is None)
+            return pk
+
         out = []
         cohosts = Activity.co_hosts.through.objects.filter(activity__in=self.activities().values("pk"))
-        out += [(a, b, "activity") for a, b in cohosts.values_list("activity__host_id", "organization_id")]
-        parties = defaultdict(list)
+        for row in cohosts.values_list(*end("activity__host__"), *end("organization__")):
+            out.append((keep(row[:4]), keep(row[4:]), "activity"))
+        parties = defaultdict(set)
         signed_or_in_force = self.agreements_signed() | self.agreements_in_force()
-        for agreement_id, org_id in AgreementParty.objects.filter(agreement__in=signed_or_in_force.values("pk")).values_list("agreement_id", "organization_id"):
-            parties[agreement_id].append(org_id)
+        for row in AgreementParty.objects.filter(agreement__in=signed_or_in_force.values("pk")).values_list("agreement_id", *end("organization__")):
+            parties[row[0]].add(keep(row[1:]))
         for orgs in parties.values():
-            orgs = sorted(set(orgs))
+            orgs = sorted(orgs)
             out += [(a, b, "agreement") for i, a in enumerate(orgs) for b in orgs[i + 1 :]]
         owners = {}
-        for pk, claimant, need_owner, resource_owner in self.claims_accepted().values_list("pk", "claimant_id", "need__organization_id", "resource__organization_id"):
-            owners[pk] = (claimant, need_owner or resource_owner)
+        claims = self.claims_accepted().values_list("pk", *end("claimant__"), *end("need__organization__"), *end("resource__organization__"))
+        for row in claims:
+            claimant, need_owner, resource_owner = keep(row[1:5]), keep(row[5:9]), keep(row[9:13])
+            owners[row[0]] = (claimant, need_owner or resource_owner)
             out.append((claimant, need_owner or resource_owner, "claim"))
         # A joint claim (联合领办): each partner worked with the owner and with the claimant.
         partners = Claim.partners.through.objects.filter(claim_id__in=self.claims_accepted().values("pk"))
-        for claim_id, partner in partners.values_list("claim_id", "organization_id"):
-            claimant, owner = owners.get(claim_id, (None, None))
+        for row in partners.values_list("claim_id", *end("organization__")):
+            claimant, owner = owners.get(row[0], (None, None))
+            partner = keep(row[1:])
             out += [(partner, owner, "claim"), (claimant, partner, "claim")]
         partners = Project.partners.through.objects.filter(project__in=self.projects_active().values("pk"))
-        out += [(a, b, "project") for a, b in partners.values_list("project__lead_id", "organization_id")]
+        for row in partners.values_list(*end("project__lead__"), *end("organization__")):
+            out.append((keep(row[:4]), keep(row[4:]), "project"))
         out = [(a, b, kind) for a, b, kind in out if a and b and a != b]
-        self._memo["links"] = out
+        self._memo["links"], self._memo["ends"] = out, ends
         return out
 
-    def _org_rows(self, ids) -> dict:
-        rows = Organization.objects.filter(pk__in=ids).values_list("pk", "name", "short_name", "sector", "path", "uuid")
-        return {pk: {"name": short or name, "full_name": name, "sector": sector, "path": path, "uuid": str(uuid)} for pk, name, short, sector, path, uuid in rows}
+    def ends(self) -> dict:
+        """{organization id: (sector, path, is live)} of every organization in links()."""
+        self.links()
+        return self._memo["ends"]
 
     def matrix(self) -> dict:
         """How often each pair of sectors worked together (政校企社), symmetric, by kind of link."""
-        links = self.links()
-        orgs = self._org_rows({x for a, b, _ in links for x in (a, b)}) if links else {}
+        links, ends = self.links(), self.ends()
         sectors = [*SECTORS, Sector.OTHER]
         cells = {a: {b: 0 for b in sectors} for a in sectors}
         by_kind = Counter()
         for a, b, kind in links:
-            if a not in orgs or b not in orgs:
-                continue
-            sa, sb = orgs[a]["sector"], orgs[b]["sector"]
+            sa, sb = ends[a][0], ends[b][0]
             cells[sa][sb] += 1
             if sa != sb:
                 cells[sb][sa] += 1
@@ -588,28 +627,32 @@ class Figures:
             degree[a] += w
             degree[b] += w
         shown = {pk for pk, _ in degree.most_common(max_nodes)}
-        orgs = self._org_rows(shown)
+        names = {
+            pk: {"name": short or name, "uuid": str(uuid)}
+            for pk, name, short, uuid in Organization.objects.filter(pk__in=shown).values_list("pk", "name", "short_name", "uuid")
+        }
+        ends = self.ends()
         nodes = [
             {
                 "id": str(pk),
-                "name": orgs[pk]["name"],
-                "sector": orgs[pk]["sector"],
-                "uuid": orgs[pk]["uuid"],
+                "name": names[pk]["name"],
+                "sector": ends[pk][0],
+                "uuid": names[pk]["uuid"],
                 "degree": degree[pk],
-                "in_scope": self.scope.contains_path(orgs[pk]["path"]),
+                "in_scope": self.scope.contains_path(ends[pk][1]),
             }
             for pk in shown
-            if pk in orgs
+            if pk in names
         ]
         edges = [
             {"source": str(a), "target": str(b), "weight": w, "kinds": dict(kinds[(a, b)])}
             for (a, b), w in weights.items()
-            if a in orgs and b in orgs
+            if a in names and b in names
         ]
         involved = set(degree)
         scope_orgs = self.organizations()
         total = scope_orgs.count()
-        involved_in_scope = sum(1 for row in self._paths_of(involved) if self.scope.contains_path(row))
+        involved_in_scope = sum(1 for pk in involved if ends[pk][2] and self.scope.contains_path(ends[pk][1]))
         isolated_sample = []
         if total - involved_in_scope > 0:
             # Walk the scope in path order and keep the first few that had no link; a page of
@@ -629,14 +672,27 @@ class Figures:
             "truncated": len(degree) > len(shown),
         }
 
-    def _paths_of(self, ids):
-        if not ids:
-            return []
-        return Organization.objects.active().filter(pk__in=ids).values_list("path", flat=True)
-
     def isolated(self):
-        involved = {x for a, b, _ in self.links() for x in (a, b)}
-        return self.organizations().exclude(pk__in=involved)
+        """The scope's organizations in no link, said in SQL: the ids never travel as a list."""
+        accepted = self.claims_accepted().values("pk")
+        involved = [
+            Activity.objects.filter(pk__in=self.activities().filter(co_hosts__isnull=False).values("pk")).values("host_id"),
+            Activity.co_hosts.through.objects.filter(activity__in=self.activities().values("pk")).values("organization_id"),
+            AgreementParty.objects.filter(agreement__in=(self.agreements_signed() | self.agreements_in_force()).values("pk"))
+            .annotate(others=Count("agreement__parties"))
+            .filter(others__gt=1)
+            .values("organization_id"),
+            Claim.objects.filter(pk__in=accepted).values("claimant_id"),
+            Claim.objects.filter(pk__in=accepted, need__isnull=False).values("need__organization_id"),
+            Claim.objects.filter(pk__in=accepted, resource__isnull=False).values("resource__organization_id"),
+            Claim.partners.through.objects.filter(claim_id__in=accepted).values("organization_id"),
+            Project.objects.filter(pk__in=self.projects_active().filter(partners__isnull=False).values("pk")).values("lead_id"),
+            Project.partners.through.objects.filter(project__in=self.projects_active().values("pk")).values("organization_id"),
+        ]
+        qs = self.organizations()
+        for ids in involved:
+            qs = qs.exclude(pk__in=ids)
+        return qs
 
     # --- Month by month -------------------------------------------------------------------
     def trends(self) -> dict:
@@ -659,13 +715,13 @@ class Figures:
             "participants",
             activities.annotate(m=TruncMonth("starts_at", tzinfo=tz)).order_by().values("m").annotate(n=Sum("attendee_count")).values_list("m", "n"),
         )
-        attended = Registration.objects.filter(
-            activity__in=activities.filter(attendee_count__isnull=True).values("pk"), status=RegistrationStatus.ATTENDED
-        )
-        fill(
-            "participants",
-            attended.annotate(m=TruncMonth("activity__starts_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"),
-        )
+        # Check-ins are counted per activity and then given their activity's month: truncating each of
+        # a half-year's hundred thousand check-ins to a month (a Python function per row on SQLite) took seconds.
+        counted = activities.filter(attendee_count__isnull=True)
+        month_of = dict(counted.annotate(m=TruncMonth("starts_at", tzinfo=tz)).order_by().values_list("pk", "m"))
+        attended = Registration.objects.filter(activity__in=counted.values("pk"), status=RegistrationStatus.ATTENDED)
+        per_activity = attended.order_by().values("activity_id").annotate(n=Count("pk")).values_list("activity_id", "n")
+        fill("participants", [(month_of.get(activity_id), n) for activity_id, n in per_activity])
         fill("agreements_signed", self.agreements_signed().annotate(m=TruncMonth("signed_on")).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
         fill("needs_published", self.needs_published().annotate(m=TruncMonth("published_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
         fill("claims_accepted", self.claims_accepted().annotate(m=TruncMonth("decided_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))

@@ -9,7 +9,8 @@ its size does not grow with the data.
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gongjian.activities.choices import ActivityKind, Track
@@ -17,7 +18,7 @@ from gongjian.activities.models import ActivityPhoto
 from gongjian.agreements.models import AgreementParty, HonorRecipient
 from gongjian.orgs.choices import Sector
 from gongjian.projects.choices import TaskStatus
-from gongjian.projects.models import Outcome
+from gongjian.projects.models import Outcome, Task
 
 from .figures import Figures
 
@@ -241,11 +242,17 @@ def _projects(figures, t):
             facts=6,
         )
     ]
+    # Task counts as subqueries per project: a join to the tasks made the progress subqueries run
+    # once per task row (4.3 s of an 11.5 s district report).
+    tasks = Task.objects.filter(project=OuterRef("pk")).order_by().values("project")
     projects = (
         figures.projects_active()
         .with_progress()
         .select_related("lead")
-        .annotate(n_tasks=Count("tasks", distinct=True), n_accepted=Count("tasks", filter=Q(tasks__status=TaskStatus.ACCEPTED), distinct=True))
+        .annotate(
+            n_tasks=Coalesce(Subquery(tasks.annotate(n=Count("pk")).values("n")), 0),
+            n_accepted=Coalesce(Subquery(tasks.filter(status=TaskStatus.ACCEPTED).annotate(n=Count("pk")).values("n")), 0),
+        )
         .prefetch_related(Prefetch("outcomes", queryset=Outcome.objects.order_by("pk")))
         .order_by("-is_featured", "-n_tasks", "pk")
     )

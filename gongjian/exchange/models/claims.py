@@ -131,6 +131,7 @@ class Claim(TrackedModel):
                 name="exchange_claim_one_pending_per_resource",
             ),
         ]
+        indexes = [models.Index(fields=["status", "decided_at"], name="exchange_claim_decided_idx")]  # claims accepted in a period
 
     def __str__(self):
         return gettext("%(org)s → %(target)s") % {"org": self.claimant, "target": self.target}

@@ -117,7 +117,11 @@ class Need(Listing):
                 name="exchange_need_satisfaction_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["status", "priority_until"]), models.Index(fields=["category", "status"])]
+        indexes = [
+            models.Index(fields=["status", "priority_until"]),
+            models.Index(fields=["category", "status"]),
+            models.Index(fields=["published_at"], name="exchange_need_published_idx"),  # needs published in a period
+        ]
 
     def get_absolute_url(self):
         return reverse("exchange:need_detail", kwargs={"uuid": self.uuid})
@@ -330,7 +334,10 @@ class Resource(Listing):
                 name="exchange_resource_published_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["category", "status"])]
+        indexes = [
+            models.Index(fields=["category", "status"]),
+            models.Index(fields=["published_at"], name="exchange_res_published_idx"),  # resources published in a period
+        ]
 
     def get_absolute_url(self):
         return reverse("exchange:resource_detail", kwargs={"uuid": self.uuid})

@@ -88,7 +88,7 @@ def workbench(request):
     if may_see_insights(user):
         scope = scope_from_request(user, None)
         period = Period.current_half()
-        values = Figures(scope, period).headline()
+        values = Figures(scope, period).values(HEADLINE)
         headline = {
             "scope": scope,
             "period": period,
@@ -99,16 +99,39 @@ def workbench(request):
     return render(request, "insights/workbench.html", context)
 
 
+# The workbench's few figures of the user's scope.
+HEADLINE = ("activities", "participants", "agreements_signed", "claims_accepted", "tasks_accepted")
+# Sections below the fold, each fetched by HTMX once the page is shown (each is one request of its own).
+LAZY_SECTIONS = ("matrix", "trends", "network")
+
+
+def _section(request, name, figures, period, scope):
+    if name == "matrix":
+        context = {"matrix": figures.matrix()}
+    elif name == "trends":
+        context = {"trends": figures.trends()}
+    else:
+        network = figures.network()
+        context = {"network": network, "isolated_card": _card("isolated", network["isolated"], None, period, scope)}
+    return render(request, f"insights/partials/{name}.html", context)
+
+
 @login_required
 def dashboard(request):
     scope = scope_from_request(request.user, request.GET.get("org"))
     period, error = _period(request)
     figures = Figures(scope, period)
-    previous = Figures(scope, period.previous())
-    now, before = figures.totals(), previous.totals()
+    section = request.GET.get("section", "")
+    if section:
+        if section not in LAZY_SECTIONS:
+            raise Http404
+        return _section(request, section, figures, period, scope)
+    now = figures.totals()
+    # The previous period is compared on the key figures only: half the queries, where it matters.
+    before = Figures(scope, period.previous()).values(KEY_FIGURES)
 
     def card(key, track=""):
-        return _card(key, now[key], before[key], period, scope, track)
+        return _card(key, now[key], before.get(key), period, scope, track)
 
     per_track = figures.activity_figures()
     agreements_by_track = figures.agreements_by_track()
@@ -128,12 +151,12 @@ def dashboard(request):
         }
         for t in TRACKS
     ]
-    network = figures.network()
     burden = GeneratedDocument.objects.filter(organization=scope.root, kind__in=(DocumentKind.REPORT, DocumentKind.PUBLICITY)).aggregate(
         documents=Count("pk"), records=Sum("facts_from_records"), typed=Sum("facts_typed")
     )
     stated = (burden["records"] or 0) + (burden["typed"] or 0)
     burden["share"] = round(100 * (burden["records"] or 0) / stated, 1) if stated else None
+    query = _query(period, scope)
     context = {
         "title": _("Dashboard"),
         "period": period,
@@ -156,11 +179,8 @@ def dashboard(request):
         "outcome_cards": [card("rating_avg"), card("satisfaction_avg")],
         "rating_count": now["rating_count"],
         "satisfaction_count": now["satisfaction_count"],
-        "matrix": figures.matrix(),
-        "trends": figures.trends(),
-        "network": network,
-        "isolated_card": _card("isolated", network["isolated"], None, period, scope),
-        "query": _query(period, scope),
+        "sections": {name: reverse("insights:dashboard") + f"?{query}&section={name}" for name in LAZY_SECTIONS},
+        "query": query,
         "burden": burden,
     }
     return render(request, "insights/dashboard.html", context)

@@ -144,7 +144,12 @@ class Task(TrackedModel):
                 name="projects_task_open_has_no_team",
             ),
         ]
-        indexes = [models.Index(fields=["project", "status"])]
+        indexes = [
+            # The weight rides along so a project's progress is read from the index alone.
+            models.Index(fields=["project", "status", "weight"], name="projects_task_progress_idx"),
+            # Tasks accepted in a period (the dashboard, reports).
+            models.Index(fields=["status", "reviewed_at"], name="projects_task_reviewed_idx"),
+        ]
 
     def __str__(self):
         return self.title

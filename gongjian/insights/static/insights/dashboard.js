@@ -7,9 +7,10 @@
   }
   var SECTOR_COLORS = { government: "#c8102e", school: "#1f6feb", enterprise: "#d97706", social: "#15803d", other: "#6b7280" };
 
+  function drawTrends() {
   var trends = data("trend-data");
   var trendEl = document.getElementById("trend-chart");
-  if (trends && trendEl && window.echarts) {
+  if (trends && trendEl && window.echarts && !echarts.getInstanceByDom(trendEl)) {
     var chart = echarts.init(trendEl);
     chart.setOption({
       tooltip: { trigger: "axis" },
@@ -21,10 +22,12 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+  }
 
+  function drawNetwork() {
   var network = data("network-data");
   var netEl = document.getElementById("network-chart");
-  if (network && netEl && window.echarts) {
+  if (network && netEl && window.echarts && !echarts.getInstanceByDom(netEl)) {
     var graph = echarts.init(netEl);
     var maxDegree = Math.max.apply(null, [1].concat(network.nodes.map(function (n) { return n.degree; })));
     graph.setOption({
@@ -51,4 +54,10 @@
     });
     window.addEventListener("resize", function () { graph.resize(); });
   }
+  }
+
+  // The chart sections arrive by HTMX after the page; draw each once its data is in the page.
+  function draw() { drawTrends(); drawNetwork(); }
+  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:load", draw);
 })();
