@@ -75,6 +75,8 @@ def test_it_refuses_the_development_keys_in_a_deploy_check(settings):
     settings.SECRET_KEY = "x" * 50
     settings.FIELD_ENCRYPTION_KEY = "y" * 40
     settings.AUDIT_HMAC_KEY = "z" * 40
+    assert "gongjian.E002" in {error.id for error in check_secrets(None)}  # NEWS_SEAL_KEY is still the development key
+    settings.NEWS_SEAL_KEY = "w" * 40
     assert not {"gongjian.E001", "gongjian.E002"} & {error.id for error in check_secrets(None)}
 
 
