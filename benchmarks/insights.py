@@ -666,7 +666,14 @@ def measure_role(client, n, root=None):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    # The sections the page then loads by HTMX (matrix, trends, network), each its own request.
+    sections = {}
+    for name, section_url in response.context["sections"].items():
+        client.get(section_url, HTTP_HX_REQUEST="true")  # warm-up
+        times = [timed_ms(lambda u=section_url: client.get(u, HTTP_HX_REQUEST="true"))[0] for _ in range(n)]
+        sections[name] = statistics.median(times)
     return {
+        "sections": sections,
         "dashboard_ms": statistics.median(dashboard),
         "count_ms": statistics.median(count),
         "scoped_count_ms": statistics.median(scoped) if scoped else None,
@@ -732,6 +739,12 @@ def print_role(label, figures, top=5):
             if figures["scoped_count_ms"] is not None
             else ""
         )
+    )
+    sections = figures["sections"]
+    whole = figures["dashboard_ms"] + sum(sections.values())
+    print(
+        "  then by HTMX: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in sections.items())
+        + f"; page and sections together {whole:.0f} ms, {whole / figures['count_ms']:.1f}× the COUNT(*)"
     )
     print(f"  slowest {top} statements (captured on one more request):")
     for ms, sql in sorted(queries, key=lambda q: -q[0])[:top]:

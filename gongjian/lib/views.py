@@ -1,5 +1,7 @@
 """Generic views. A concrete view is set up by attributes; the logic lives here once."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,13 @@ from .excel import xlsx_response
 from .paging import Window, page_number
 
 PAGE_SIZES = (20, 50, 100)
+# A run of seven or more digits in a filter is a phone or ID number someone searched for (SECURITY.md item 16).
+_NUMBER = re.compile(r"\d{7,}")
+
+
+def masked_filters(params) -> dict:
+    """The list's filters as the audit trail keeps them: numbers long enough to be personal data masked."""
+    return {key: _NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], value) for key, value in params.items() if key != "export"}
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -74,7 +83,7 @@ class ObjectListView(LoginRequiredMixin, View):
             return HttpResponse(self.total_text(queryset.order_by().count()))
         filterset, queryset = self.filter(request, self.get_row_queryset(request))
         if request.GET.get("export") == "xlsx" and self.export_columns:
-            record(Action.EXPORT, changes={"list": self.export_filename, "filters": request.GET.dict()}, object_repr=str(self.title))
+            record(Action.EXPORT, changes={"list": self.export_filename, "filters": masked_filters(request.GET)}, object_repr=str(self.title))
             headers = [str(header) for header, _ in self.export_columns]
             return xlsx_response(self.export_filename, headers, self.export_rows(queryset), title=str(self.title))
         page = self.paginate(request, queryset)
