@@ -18,6 +18,14 @@ def audit_head_file(settings, tmp_path):
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.json"
 
 
+@pytest.fixture(autouse=True)
+def fresh_api_throttles():
+    # The API's throttles count in the default cache, which would carry one test's requests into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     from gongjian.lib.testing import build_world

@@ -297,11 +297,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["gongjian.lib.api_policy.IsAuthenticatedAndCleared"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["gongjian.lib.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "gongjian.lib.api_policy.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gongjian.lib.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "gongjian.lib.api.exception_handler",
+    # Counted in the default cache, that is per server process unless CACHES names a shared one (docs/api.md).
+    "DEFAULT_THROTTLE_CLASSES": ["gongjian.lib.api_policy.AnonRateThrottle", "gongjian.lib.api_policy.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": envstr("API_THROTTLE_ANON", "60/minute"), "user": envstr("API_THROTTLE_USER", "1200/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gongjian API",

@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
 # Views a user may reach while the account still owes a password change or a second factor.
@@ -52,7 +53,9 @@ class AccountPolicyMiddleware:
                 target = "accounts:two_factor_setup"
             if target:
                 if path.startswith("/api/"):
-                    return JsonResponse({"detail": "account_action_required", "action": target.split(":")[1]}, status=403)
+                    # A message like every API error's, and the step to take for a client to act on.
+                    detail = str(_("Complete this account's set-up in the browser first."))
+                    return JsonResponse({"detail": detail, "action": target.split(":")[1]}, status=403)
                 if request.headers.get("HX-Request"):
                     return self.htmx_answer(request, target)
                 return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))

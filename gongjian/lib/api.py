@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import math
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,9 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import ISO_8601, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import SkipField
+from rest_framework.exceptions import ErrorDetail, NotFound, ParseError, Throttled, ValidationError
+from rest_framework.fields import SkipField, empty
 from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -31,8 +33,24 @@ def django_errors_to_drf(error: DjangoValidationError) -> ValidationError:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        # get_object_or_404's message is English and names the model ("No Organization matches
+        # the given query."); DRF would pass it on. Every 404 says the same (translated) thing.
+        exc = NotFound()
+    elif isinstance(exc, ParseError):
+        # DRF appends the JSON decoder's English explanation; its own message is translated.
+        exc = ParseError()
+    elif isinstance(exc, Throttled) and exc.wait is not None:
+        # DRF's zh_Hans catalogue has no translation for the "Expected available in …" it appends.
+        wait = math.ceil(exc.wait)
+        message = ngettext("Too many requests: try again in %(wait)d second.", "Too many requests: try again in %(wait)d seconds.", wait)
+        exc.detail = ErrorDetail(message % {"wait": wait}, code=exc.default_code)
+    elif isinstance(exc, DjangoValidationError):
         exc = django_errors_to_drf(exc)
+    elif isinstance(exc, ValidationError) and isinstance(exc.detail, list):
+        # ValidationError("…") raised outside a field: keyed like a serializer's own, so that
+        # every 400 body is an object of messages (lib.api_schema.AutoSchema documents it so).
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     elif isinstance(exc, ProtectedError):
         return Response({"detail": _("This item is still in use and cannot be removed.")}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, IntegrityError):
@@ -114,7 +132,12 @@ class CleanModelSerializer(serializers.ModelSerializer):
                 try:
                     value = field.get_attribute(instance)
                 except SkipField:
-                    continue
+                    if field.default is empty or not getattr(self.root, "partial", False):
+                        continue
+                    # DRF skips a field that falls back to its default while the serializer is
+                    # partial (DRF #5905): a PATCH answer lost parent_name and the like, which
+                    # the schema marks as always present.
+                    value = field.default() if callable(field.default) else field.default
             if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
                 ret[name] = None
             else:

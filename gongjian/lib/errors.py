@@ -1,19 +1,37 @@
 """Error pages in the site layout. The 500 page renders without a request context
-because the database may be the thing that failed."""
+because the database may be the thing that failed.
 
-from django.http import HttpResponseServerError
+Under /api/ the same errors are JSON in the API's own shape (``{"detail": …}``): a path that
+matches no endpoint, say, never reaches DRF's exception handler."""
+
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(message, status):
+    return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _api_error(_("You do not have permission to perform this action."), 403)
     return render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    if _is_api(request):
+        return _api_error(_("Not found."), 404)
     return render(request, "errors/404.html", status=404)
 
 
 def server_error(request):
+    if _is_api(request):
+        return _api_error(_("A server error occurred."), 500)
     template = loader.get_template("errors/500_plain.html")
     return HttpResponseServerError(template.render({}))

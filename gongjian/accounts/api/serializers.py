@@ -1,6 +1,7 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from gongjian.lib.api import CleanModelSerializer
@@ -11,7 +12,8 @@ from ..models import User
 
 class UserSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="get_full_name", read_only=True)
-    person = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    email = serializers.EmailField(read_only=True, allow_blank=True)
+    person = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)  # the administrators have none
 
     class Meta:
         model = User
@@ -47,7 +49,7 @@ class UserWriteSerializer(CleanModelSerializer):
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": [serializers.Field.default_error_messages["required"]]})
         if self.instance is not None and "password" in attrs:
-            raise serializers.ValidationError({"password": ["Use the reset_password action."]})
+            raise serializers.ValidationError({"password": [_("Use the reset-password action.")]})
         return attrs
 
     def create(self, validated_data):

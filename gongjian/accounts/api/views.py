@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -60,6 +61,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def me(self, request):
         return Response(UserSerializer(request.user).data)
 
+    @extend_schema(responses=UserSerializer)
     @action(detail=True, methods=["post"])
     def roles(self, request, uuid=None):
         target = self.get_object()
@@ -68,6 +70,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.save()  # the role-change signal records the diff
         return Response(UserSerializer(target).data)
 
+    @extend_schema(responses=UserSerializer)
     @action(detail=True, methods=["post"], url_path="set-active")
     def set_active(self, request, uuid=None):
         target = self.get_object()
@@ -79,6 +82,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             target.save(update_fields=["is_active"])
         return Response(UserSerializer(target).data)
 
+    @extend_schema(responses=UserSerializer)
     @action(detail=True, methods=["post"], url_path="reset-password")
     def reset_password(self, request, uuid=None):
         target = self.get_object()
