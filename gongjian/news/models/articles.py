@@ -309,6 +309,8 @@ class Article(ArchivableModel, TrackedModel):
             models.Index(fields=["status", "-published_at"], name="news_article_status_pub"),
             models.Index(fields=["category", "status", "-published_at"], name="news_article_cat_status_pub"),
             models.Index(fields=["status", "publish_at"], name="news_article_status_due"),
+            # The public list's Last-Modified: the latest change to an article that was ever public.
+            models.Index(fields=["-updated_at"], condition=Q(published_at__isnull=False), name="news_article_public_changed"),
         ]
 
     def __str__(self):

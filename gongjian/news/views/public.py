@@ -14,8 +14,6 @@ import functools
 import re
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from gongjian.lib.paging import Window, page_number
 from gongjian.lib.uploads import open_stored
 
 from ..models.articles import Article, ArticleStatus, Category
@@ -83,14 +82,15 @@ def article_list(request, category=None):
     if category is not None and category not in Category.values:
         raise Http404
     # Any change to an article that was ever public (published, withdrawn, taken offline) changes the list.
-    last_modified = Article.objects.exclude(published_at=None).aggregate(last=Max("updated_at"))["last"]
+    last_modified = Article.objects.filter(published_at__isnull=False).order_by("-updated_at").values_list("updated_at", flat=True).first()
     not_modified = _not_modified(request, last_modified)
     if not_modified is not None:
         return not_modified
     articles = Article.objects.public().select_related("organization").defer("body").order_by("-published_at", "-pk")
     if category:
         articles = articles.filter(category=category)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Pages without a total: counting every published article would cost more than reading one page.
+    page = Window(articles, page_number(request.GET.get("page")), PAGE_SIZE)
     title = Category(category).label if category else _("News")
     context = {"title": title, "page_obj": page, "categories": Category.choices, "category": category}
     return _render(request, "news/public_list.html", context, last_modified)
