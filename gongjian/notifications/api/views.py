@@ -1,15 +1,17 @@
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from gongjian.lib.api_policy import query_bool
 
 from ..models import Notification, NotificationPreference
 from .serializers import MarkedSerializer, NotificationSerializer, PreferenceSerializer
 
 
-@extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notices.")])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notices.")]))
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your own notices, newest first. Nobody can read another user's notices."""
 
@@ -20,7 +22,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         queryset = Notification.objects.for_user(self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
+        if self.action == "list" and query_bool(self.request, "unread"):
             queryset = queryset.unread()
         return queryset
 
@@ -37,15 +39,16 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def read_all(self, request):
         return Response({"marked": Notification.objects.for_user(request.user).mark_read()})
 
-    @extend_schema(methods=["get"], request=None, responses=PreferenceSerializer)
-    @extend_schema(methods=["put", "patch"], request=PreferenceSerializer, responses=PreferenceSerializer)
-    @action(detail=False, methods=["get", "put", "patch"], pagination_class=None)
-    def preference(self, request):
-        """How your notices reach you by email: immediate, daily digest or off."""
-        instance = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(user=request.user)
-        if request.method == "GET":
-            return Response(PreferenceSerializer(instance).data)
-        serializer = PreferenceSerializer(instance, data=request.data, partial=request.method == "PATCH")
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
+
+class PreferenceView(generics.RetrieveUpdateAPIView):
+    """How your notices reach you by email: immediate, daily digest or off.
+
+    A view of its own rather than an action of the notices' viewset: the object is the user's
+    one preference, found without a key, which is what DRF's OPTIONS answer asks get_object() for.
+    """
+
+    serializer_class = PreferenceSerializer
+
+    def get_object(self):
+        user = self.request.user
+        return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)

@@ -41,3 +41,10 @@ def test_it_reads_and_writes_the_email_preference(world, api_for):
 
 def test_it_refuses_anonymous_callers(client):
     assert client.get("/api/v1/notifications/").status_code in (401, 403)
+
+
+def test_it_describes_the_email_preference_to_options(world, api_for):
+    # OPTIONS asked the notices' viewset for an object by UUID that this URL has not: a 500.
+    response = api_for(world.member).options("/api/v1/notifications/preference/")
+    assert response.status_code == 200
+    assert set(response.json()["actions"]["PUT"]) == {"email_mode", "last_digest_at"}
