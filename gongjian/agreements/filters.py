@@ -106,7 +106,8 @@ class HonorFilterSet(SearchFilterSet):
     search_fields = ("title", "issuer__name", "issuer_name")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=HonorKind.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=HonorLevel.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="awarded_on", lookup_expr="year")
+    # Bounded as a date's year is: year 0 made the lookup build an impossible date (a 500).
+    year = django_filters.NumberFilter(label=_("Year"), field_name="awarded_on", lookup_expr="year", min_value=1, max_value=9999)
 
     class Meta:
         model = Honor

@@ -73,7 +73,7 @@ class AgreementSerializer(CleanModelSerializer):
     """An agreement with its parties and obligations; both are written together while it is a draft."""
 
     parties = PartySerializer(many=True, required=False)
-    previous = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    previous = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)  # null for a first term
     public_url = serializers.SerializerMethodField()
 
     class Meta:

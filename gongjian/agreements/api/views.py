@@ -130,7 +130,7 @@ class AgreementViewSet(ScopedViewSet):
         return Response(self.get_serializer(self.queryset.get(pk=successor.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=EventSerializer(many=True), summary="Lifecycle history")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def events(self, request, uuid=None):
         agreement = self.get_object()
         return Response(EventSerializer(agreement.events.select_related("actor"), many=True).data)

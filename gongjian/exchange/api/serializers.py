@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gongjian.lib.api import CleanModelSerializer
@@ -72,9 +73,10 @@ class OrganizationRefSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    # A claim is on a need or a request for a resource: the other one is null.
+    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     need_title = serializers.CharField(source="need.title", read_only=True, default="")
-    resource = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    resource = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     resource_title = serializers.CharField(source="resource.title", read_only=True, default="")
     claimant = OrganizationRefSerializer(read_only=True)
     partners = OrganizationRefSerializer(many=True, read_only=True)
@@ -98,6 +100,21 @@ class ClaimSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class AcceptedClaimSerializer(ClaimSerializer):
+    """A claim just accepted, with the project it started or joined."""
+
+    project = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "project"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True, help_text=_("The project the claim started or joined; null if none.")))
+    def get_project(self, claim):
+        project = self.context.get("project")
+        return str(project.uuid) if project is not None else None
 
 
 class ClaimCreateSerializer(EffectiveSerializer):

@@ -17,6 +17,7 @@ from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceF
 from ..models import Category, Claim, ListRelease, Need, Resource
 from ..suggestions import suggestions
 from .serializers import (
+    AcceptedClaimSerializer,
     AcceptSerializer,
     CategorySerializer,
     ClaimCreateSerializer,
@@ -91,7 +92,7 @@ class ListingViewSet(ScopedViewSet):
         return self._verb("close", note=body.validated_data["note"])
 
     @extend_schema(responses=SuggestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def suggestions(self, request, uuid=None):
         obj = self.get_object()
         return Response(SuggestionSerializer(suggestions(obj, request.user), many=True).data)
@@ -170,7 +171,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             target = get_object_for(request.user, Resource, "view", uuid=data["resource"])
         return Response(ClaimSerializer(_claim_on(target, request.user, data)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AcceptSerializer, responses=ClaimSerializer)
+    @extend_schema(request=AcceptSerializer, responses=AcceptedClaimSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, uuid=None):
         claim = self.get_object()
@@ -184,9 +185,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             join = get_object_for(request.user, Project, "change", uuid=body.validated_data["join"])
         self._decider(claim)
         project = _run(claim.accept, request.user, join=join, effective_at=body.validated_data.get("effective_at"))
-        data = ClaimSerializer(claim).data
-        data["project"] = str(project.uuid) if project is not None else None
-        return Response(data)
+        return Response(AcceptedClaimSerializer(claim, context={"project": project}).data)
 
     @extend_schema(request=RejectSerializer, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])

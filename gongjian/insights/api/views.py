@@ -1,6 +1,7 @@
 """The dashboard's figures over the API: the same computation as the page, as JSON."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -38,7 +39,12 @@ class DashboardView(APIView):
 
     @extend_schema(parameters=PARAMETERS, responses=DashboardSerializer)
     def get(self, request):
-        scope = scope_from_request(request.user, request.query_params.get("org"))
+        org = request.query_params.get("org")
+        if org == "":
+            # Names no organization, like any other string that is not one (the page's form
+            # sends an empty value for its default scope; an API client leaves ?org= out).
+            raise Http404
+        scope = scope_from_request(request.user, org)
         try:
             period = Period.parse(request.query_params.get("period"))
         except ValidationError as e:

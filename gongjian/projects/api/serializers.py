@@ -160,7 +160,7 @@ class TaskEvidenceSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(ProjectScopedSerializer):
     project_title = serializers.CharField(source="project.title", read_only=True)
-    team_org = ProjectRefSerializer(read_only=True)
+    team_org = ProjectRefSerializer(read_only=True, allow_null=True)  # null until claimed by an organization
     team_people = ProjectRefSerializer(many=True, read_only=True)
     claimed_by = serializers.SerializerMethodField()
     reviewer = serializers.SerializerMethodField()
@@ -237,7 +237,7 @@ class TaskClaimSerializer(EffectiveSerializer):
 
 
 class TaskSubmitSerializer(EffectiveSerializer):
-    evidence = serializers.CharField(allow_blank=True, max_length=10000)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

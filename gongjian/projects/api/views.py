@@ -241,9 +241,8 @@ class TaskViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def submit(self, request, uuid=None):
         task = self.get_object()
-        data = request.data.copy() if hasattr(request.data, "getlist") else request.data
-        files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        body = TaskSubmitSerializer(data={"evidence": data.get("evidence", ""), "files": files, "effective_at": data.get("effective_at")})
+        # A multipart body's files are part of request.data, as its fields are.
+        body = TaskSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         _run(task.submit, request.user, data["evidence"], files=data["files"], effective_at=data.get("effective_at"))
@@ -275,7 +274,7 @@ class TaskViewSet(ScopedViewSet):
         return self._respond(task)
 
     @extend_schema(responses=TaskEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def history(self, request, uuid=None):
         task = self.get_object()
         events = TaskEvent.objects.filter(task=task).select_related("actor__person")
