@@ -23,7 +23,6 @@ from gongjian.projects.models import Project
 from ..article_filters import ArticleFilterSet
 from ..article_forms import writable_organizations
 from ..models.articles import USER_TRANSITIONS, Article, ArticleVersion, ReviewStep, may_write_news
-from ..views.articles import STEPS
 
 SUMMARIES = {
     "submit": "Submit for review (提交审核)",
@@ -170,9 +169,7 @@ BODIES = {"schedule": ScheduleBody, "correct": CorrectionBody}
 class ArticleViewSet(ScopedViewSet):
     """News articles in the caller's scope; every step of the review flow is a POST action on one article."""
 
-    queryset = Article.objects.select_related("organization", "author__person").prefetch_related(
-        STEPS, "activities", "agreements", "projects", "organizations"
-    )
+    queryset = Article.objects.with_steps().prefetch_related("activities", "agreements", "projects", "organizations")
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilterSet
 

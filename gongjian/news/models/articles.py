@@ -213,6 +213,11 @@ class ArticleQuerySet(ScopedQuerySet, ArchivableQuerySet):
     def public(self):
         return self.filter(status=S.PUBLISHED, archived_at__isnull=True)
 
+    def with_steps(self):
+        """With the organization, the author and every review step with its reviewer, for the pages and the API."""
+        steps = ReviewStep.objects.select_related("reviewer__person").order_by("created_at", "pk")
+        return self.select_related("organization", "author__person").prefetch_related(Prefetch("steps", queryset=steps))
+
     def about(self, obj):
         """Published articles reporting on an activity, agreement, project or organization."""
         from gongjian.orgs.models import Organization

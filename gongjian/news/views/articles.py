@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +15,7 @@ from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
 from .. import seal
 from ..article_filters import ArticleFilterSet
 from ..article_forms import ArticleForm, action_form, writable_organizations
-from ..models.articles import TRANSITIONS, USER_TRANSITIONS, Article, ArticleStatus, ReviewStep, finding_message, may_write_news
-
-STEPS = Prefetch("steps", queryset=ReviewStep.objects.select_related("reviewer__person").order_by("created_at", "pk"))
+from ..models.articles import TRANSITIONS, USER_TRANSITIONS, Article, ArticleStatus, finding_message, may_write_news
 
 
 class ArticleListView(ObjectListView):
@@ -40,7 +37,7 @@ class ArticleDetailView(ObjectDetailView):
     template_name = "news/manage_article.html"
 
     def get_object(self, request, **kwargs):
-        queryset = Article.objects.select_related("organization", "author__person").prefetch_related(STEPS)
+        queryset = Article.objects.with_steps()
         return get_object_for(request.user, Article, "view", queryset=queryset, uuid=kwargs["uuid"])
 
     def get_extra_context(self, request, obj):
