@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from gongjian.lib.testing_matrix import PermissionMatrix, Probe
@@ -356,3 +356,72 @@ def test_it_turns_only_publicity_documents_the_user_sees(newsroom, client_for):
         reverse("news:manage_from_document", args=[document.uuid])
         not in client_for(newsroom.second).get(document.get_absolute_url()).content.decode()
     )
+
+
+# --- The demo -----------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(term_lists):
+    from gongjian.news import demo as news_demo
+    from gongjian.orgs import demo as orgs_demo
+
+    orgs_demo.load()
+    return news_demo.load()
+
+
+def test_it_publishes_the_scenario_article_through_three_reviews(demo):
+    from zoneinfo import ZoneInfo
+
+    from gongjian.news import seal
+    from gongjian.news.demo import TITLE
+
+    report = demo["report"]
+    report.refresh_from_db()
+    assert (report.title, report.status, report.view_count, report.publisher) == (TITLE, S.PUBLISHED, 63, "示例学院")
+    assert report.published_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() == "2023-06-26"
+    assert report.organization.name == "示例学院党委" and report.author.username == "news_writer"
+    passes = list(report.steps.filter(decision__in=["pass_first", "pass_second", "publish"]).values_list("stage", "reviewer__username"))
+    assert passes == [("first", "college_admin"), ("second", "publicity"), ("final", "alliance")]
+    assert all(step.comment for step in report.steps.all())
+    versions = list(report.versions.order_by("number"))
+    assert len(versions) == 1 and seal.broken_version(report.uuid, versions) is None
+    assert "示例学院" in report.body and "77779193" not in report.body
+
+
+def test_it_holds_the_defaced_demo_draft(demo):
+    from gongjian.news.demo import DEFACED_TITLE
+
+    defaced = demo["defaced"]
+    defaced.refresh_from_db()
+    assert (defaced.title, defaced.status, defaced.held_from) == (DEFACED_TITLE, S.HELD, S.DRAFT)
+    title_findings = [f for f in defaced.findings if f["field"] == "title"]
+    assert title_findings and (title_findings[0]["start"], title_findings[0]["end"]) == (0, 12)
+    assert {f["field"] for f in defaced.findings} == {"title", "body"}
+    assert Client().get(defaced.get_public_url()).status_code == 404
+
+
+def test_it_shows_the_demo_article_to_visitors_and_loads_it_once(demo):
+    from gongjian.audit.models import Record
+    from gongjian.news import demo as news_demo
+    from gongjian.news.models import ArticleVersion, ReviewStep
+
+    html = Client().get(demo["report"].get_public_url()).content.decode()
+    assert demo["report"].title in html and 'data-role="views"' in html and "63" in html.split('data-role="views"')[1][:40]
+    before = (Article.objects.count(), ReviewStep.objects.count(), ArticleVersion.objects.count(), Record.objects.count())
+    again = news_demo.load()
+    assert again["report"].pk == demo["report"].pk
+    assert (Article.objects.count(), ReviewStep.objects.count(), ArticleVersion.objects.count(), Record.objects.count()) == before
+
+
+def test_it_prints_the_newsroom_s_demo_logins(demo, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from gongjian.orgs.management.commands import load_demo
+
+    monkeypatch.setattr(load_demo, "DEMO_APPS", ("news",))  # the other apps' demos are tested in their apps
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "news_writer" in out.getvalue() and "publicity" in out.getvalue()

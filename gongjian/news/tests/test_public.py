@@ -300,3 +300,20 @@ def test_it_gives_the_project_showcase_share_tags(newsroom):
     assert meta(html, "og:description") == "为街道 25 个采样亭开展改造设计。"
     listing = Client().get(reverse("projects:showcase_list")).content.decode()
     assert meta(listing, "og:title") and meta(listing, "twitter:card") == "summary"
+
+
+def test_it_prints_the_article_without_the_site_around_it():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("news/public.css"), encoding="utf-8").read()
+    printed = css.split("@media print", 1)[1]
+    for hidden in (".navbar", "footer.container-xl", ".gj-no-print"):
+        assert hidden in printed
+    assert 'a[href^="http"]::after' in printed and ".gj-print-only { display: block; }" in printed
+
+
+def test_it_counts_with_a_beacon_to_the_page_s_counter_url():
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("news/count.js"), encoding="utf-8").read()
+    assert "data-view-url" in script and "sendBeacon" in script

@@ -126,8 +126,10 @@ def test_it_passes_pages_that_match_their_seal(newsroom, monkeypatch):
         lambda page: page.replace("data-seal-title>", "data-seal-title>77779193永利官网"),
         lambda page: page.replace("<p>详见", '<p><a href="http://casino.example/" style="display:none">.</a>详见'),
         lambda page: page.replace("data-seal-body", "data-sealed-body"),
+        lambda page: page.replace("</head>", "<div data-seal-body><p>77779193永利官网</p></div></head>"),
+        lambda page: page.replace("<p>详见", '<p><span style="font-size:0">77779193永利官网</span>详见'),
     ],
-    ids=["body text", "title", "hidden link", "marker removed"],
+    ids=["body text", "title", "hidden link", "marker removed", "second body in the head", "zero-size text"],
 )
 def test_it_takes_offline_a_page_changed_on_its_way_to_the_visitor(newsroom, monkeypatch, change):
     article = published(newsroom, body=BODY)
@@ -214,3 +216,11 @@ def test_it_catches_a_body_changed_by_raw_sql_over_http(newsroom, live_server):
     response = Client().get(article.get_public_url())
     assert response.status_code == 503
     assert 'data-role="offline-notice"' in response.content.decode() and BLOCK_TEXT not in response.content.decode()
+
+
+def test_it_tells_the_security_admins_what_was_wrong(newsroom, monkeypatch):
+    article = published(newsroom, body=BODY)
+    verify(monkeypatch, tampered(lambda page: page.replace("示例学院党委开展联学", "被改动的正文")))
+    notice = Notification.objects.get(recipient=newsroom.security, kind="news_offline")
+    assert article.title in notice.title and "1" in notice.body
+    assert notice.url == article.get_absolute_url()
