@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -70,7 +71,7 @@ class SeriesViewSet(HostScopedViewSet):
 
     def perform_destroy(self, instance):
         if instance.activities.exists():
-            raise ValidationError({"detail": "This series still has activities."})
+            raise ValidationError({"detail": _("This series still has activities.")})
         instance.delete()
 
 
@@ -113,7 +114,7 @@ class ActivityViewSet(HostScopedViewSet):
         if data.validated_data.get("people"):
             people = list(Person.objects.active().filter(uuid__in=data.validated_data["people"]))
             if len(people) != len(set(data.validated_data["people"])):
-                raise ValidationError({"people": ["Unknown person."]})
+                raise ValidationError({"people": [_("Unknown person.")]})
         else:
             if request.user.person_id is None:
                 raise PermissionDenied
@@ -169,7 +170,7 @@ class ActivityViewSet(HostScopedViewSet):
 
     @extend_schema(methods=["get"], responses=PhotoSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": PhotoSerializer}, responses={201: PhotoSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser], pagination_class=None, filterset_class=None)
     def photos(self, request, uuid=None):
         """Photos of the activity; organizers upload JPEG or PNG (checked by content)."""
         activity = self.get_object()
