@@ -35,6 +35,19 @@ def _url(obj):
     return obj.get_absolute_url()
 
 
+# Needs and resources are listed alike.
+LISTING = RecordSpec(
+    ("organization", "category"),
+    (
+        (_("Title"), lambda o: o.title),
+        (_("Organization"), lambda o: o.organization.name),
+        (_("Category"), lambda o: o.category.name),
+        (_("Status"), lambda o: o.get_status_display()),
+        (_("Published at"), lambda o: _local(o.published_at)),
+    ),
+    _url,
+)
+
 SPECS = {
     Activity: RecordSpec(
         ("host",),
@@ -70,28 +83,8 @@ SPECS = {
         ),
         _url,
     ),
-    Need: RecordSpec(
-        ("organization", "category"),
-        (
-            (_("Title"), lambda o: o.title),
-            (_("Organization"), lambda o: o.organization.name),
-            (_("Category"), lambda o: o.category.name),
-            (_("Status"), lambda o: o.get_status_display()),
-            (_("Published at"), lambda o: _local(o.published_at)),
-        ),
-        _url,
-    ),
-    Resource: RecordSpec(
-        ("organization", "category"),
-        (
-            (_("Title"), lambda o: o.title),
-            (_("Organization"), lambda o: o.organization.name),
-            (_("Category"), lambda o: o.category.name),
-            (_("Status"), lambda o: o.get_status_display()),
-            (_("Published at"), lambda o: _local(o.published_at)),
-        ),
-        _url,
-    ),
+    Need: LISTING,
+    Resource: LISTING,
     Claim: RecordSpec(
         ("need", "resource", "claimant"),
         (

@@ -22,12 +22,18 @@ class ScopeSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class TotalsSerializer(serializers.Serializer):
+class ByTrackFieldsSerializer(serializers.Serializer):
+    """The figures given both in all and per track."""
+
     activities = serializers.IntegerField()
     participants = serializers.IntegerField()
     registrations = serializers.IntegerField()
     checkin_rate = serializers.FloatField(allow_null=True)
     agreements_signed = serializers.IntegerField()
+    projects_active = serializers.IntegerField()
+
+
+class TotalsSerializer(ByTrackFieldsSerializer):
     agreements_published = serializers.IntegerField()
     agreements_performing = serializers.IntegerField()
     agreements_evaluated = serializers.IntegerField()
@@ -39,7 +45,6 @@ class TotalsSerializer(serializers.Serializer):
     resources_published = serializers.IntegerField()
     resources_requested = serializers.IntegerField()
     claims_accepted = serializers.IntegerField()
-    projects_active = serializers.IntegerField()
     projects_progress = serializers.FloatField(allow_null=True)
     tasks_accepted = serializers.IntegerField()
     honours = serializers.IntegerField()
@@ -52,15 +57,9 @@ class TotalsSerializer(serializers.Serializer):
     satisfaction_count = serializers.IntegerField()
 
 
-class TrackFiguresSerializer(serializers.Serializer):
+class TrackFiguresSerializer(ByTrackFieldsSerializer):
     track = serializers.CharField()
     label = serializers.CharField()
-    activities = serializers.IntegerField()
-    participants = serializers.IntegerField()
-    registrations = serializers.IntegerField()
-    checkin_rate = serializers.FloatField(allow_null=True)
-    agreements_signed = serializers.IntegerField()
-    projects_active = serializers.IntegerField()
 
 
 class SectorSerializer(serializers.Serializer):
