@@ -106,7 +106,7 @@ def bomb(mib: int, *, where="shared", declared=None, extra=None) -> bytes:
 def stored_size(job) -> int:
     """Characters of the errors column as the database holds it."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT LENGTH(errors) FROM imports_importjob WHERE id = %s", [job.pk])
+        cursor.execute("SELECT LENGTH(CAST(errors AS TEXT)) FROM imports_importjob WHERE id = %s", [job.pk])
         return cursor.fetchone()[0]
 
 
