@@ -334,10 +334,10 @@ SPECTACULAR_SETTINGS = {
         "ListKindEnum": "gongjian.exchange.choices.ListKind",
         "ActivityKindEnum": "gongjian.activities.choices.ActivityKind",
         "RegistrationStatusEnum": "gongjian.activities.choices.RegistrationStatus",
-        "ArticleStatusEnum": "gongjian.news.models.articles.ArticleStatus",
-        "ArticleCategoryEnum": "gongjian.news.models.articles.Category",
-        "ReviewStageEnum": "gongjian.news.models.articles.Stage",
-        "ReviewDecisionEnum": "gongjian.news.models.articles.DECISIONS",
+        "ArticleStatusEnum": "gongjian.news.choices.ArticleStatus",
+        "ArticleCategoryEnum": "gongjian.news.choices.Category",
+        "ReviewStageEnum": "gongjian.news.choices.Stage",
+        "ReviewDecisionEnum": "gongjian.news.models.review_flow.DECISIONS",
     },
 }
 

@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.models import Organization
 
-from .models.articles import Article, ArticleStatus, Category
+from .choices import ArticleStatus, Category
+from .models.articles import Article
 
 
 @extend_schema_field(OpenApiTypes.UUID)

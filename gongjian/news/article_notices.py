@@ -11,7 +11,7 @@ from gongjian.orgs.models import Membership
 
 def stage_reviewers(article, stage):
     """The admins of the stage's organization (else of its nearest administered ancestor); for 终审 also the alliance admins."""
-    from .models.articles import Stage
+    from .choices import Stage
 
     ids = [*article.organization.ancestor_ids(), article.organization_id]
     index = {Stage.FIRST: len(ids) - 1, Stage.SECOND: max(len(ids) - 2, 0)}.get(stage, 0)
@@ -35,7 +35,7 @@ def security_admins():
 
 
 def review_needed(article, stage):
-    from .models.articles import Stage
+    from .choices import Stage
 
     notify(
         stage_reviewers(article, stage),

@@ -23,7 +23,9 @@ from gongjian.orgs.demo import DEMO_PASSWORD
 from gongjian.orgs.models import Membership, Organization, Person
 from gongjian.projects.models import Project
 
-from .models.articles import Article, ArticleVersion, Category, ReviewStep
+from .choices import Category
+from .models.articles import Article
+from .models.history import ArticleVersion, ReviewStep
 
 COLLEGE = "示例学院党委"
 TZ = ZoneInfo("Asia/Shanghai")

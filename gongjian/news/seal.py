@@ -250,7 +250,7 @@ def verify_published(base_url: str | None = None, *, workers: int = 4, batch_siz
     scanning, taking offline) happens between batches in this thread.
     """
     from .models import Article
-    from .safety import Scanner
+    from .safety.detect import Scanner
 
     base = (base_url or settings.SITE_URL).rstrip("/")
     scanner = Scanner.from_db()

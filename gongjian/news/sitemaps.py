@@ -3,7 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models.articles import Article, Category
+from .choices import Category
+from .models.articles import Article
 
 
 class NewsIndexSitemap(Sitemap):

@@ -13,7 +13,7 @@ from pypinyin.seg.simpleseg import seg
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.crypto import EncryptedTextField, lookup_hash, mask
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
-from gongjian.news.safety import validate_publishable
+from gongjian.news.safety.publishing import validate_publishable
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
 from .validators import validate_credit_code, validate_id_number, validate_mainland_phone

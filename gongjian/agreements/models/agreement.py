@@ -18,7 +18,7 @@ from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
-from gongjian.news.safety import validate_publishable
+from gongjian.news.safety.publishing import validate_publishable
 
 from ..choices import ACTIVE_STATUSES, FINAL_STATUSES, PUBLIC_STATUSES, AgreementStatus
 from ..storage import agreement_attachment_path, private_storage

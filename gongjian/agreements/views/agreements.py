@@ -14,7 +14,7 @@ from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.effective import posted
 from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
-from gongjian.news.safety import refuse_if_blocked
+from gongjian.news.safety.publishing import refuse_if_blocked
 
 from .. import evidence as evidence_links
 from ..choices import AgreementStatus

@@ -22,7 +22,9 @@ from gongjian.projects.models import Project
 
 from ..article_filters import ArticleFilterSet
 from ..article_forms import writable_organizations
-from ..models.articles import USER_TRANSITIONS, Article, ArticleVersion, ReviewStep, may_write_news
+from ..models.articles import Article, may_write_news
+from ..models.history import ArticleVersion, ReviewStep
+from ..models.review_flow import USER_TRANSITIONS
 
 SUMMARIES = {
     "submit": "Submit for review (提交审核)",

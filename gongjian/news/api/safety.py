@@ -9,7 +9,8 @@ from gongjian.lib.api import CleanModelSerializer, ScopedViewSet
 from gongjian.lib.api_policy import IsAuthenticatedAndCleared
 
 from ..models.safety import AllowedDomain, AllowedPhrase, SafetyTerm, may_manage_safety
-from ..safety import Scanner, looks_like_html
+from ..safety.detect import Scanner
+from ..safety.markup import looks_like_html
 from ..safety_forms import AllowedDomainFilterSet, AllowedPhraseFilterSet, SafetyTermFilterSet
 
 

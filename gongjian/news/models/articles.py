@@ -13,7 +13,7 @@ be withdrawn with a reason or corrected (更正) with a note, each published ver
 of a review round. Every move is a compare-and-set on ``status`` with a ReviewStep beside it, read
 from the TRANSITIONS table by the verbs, the pages, the API and the tests.
 
-The content-safety scan (gongjian/news/safety.py) runs on save, on submit and before publishing:
+The content-safety scan (gongjian/news/safety/) runs on save, on submit and before publishing:
 a *block* finding refuses the text and points at the span, a *review* finding holds the article
 for the security admin, who releases exactly that text or rejects it.
 """
@@ -42,85 +42,24 @@ from gongjian.lib.richtext import clean_html
 from gongjian.lib.uploads import CONTENT_TYPES, IMAGE_TYPES, private_storage, random_name, validate_upload
 
 from .. import seal
+from ..choices import ArticleStatus, Category, Stage
+from ..safety.verdicts import BLOCK, OK, REVIEW
+from .history import ArticleVersion, ReviewStep
+from .review_flow import (
+    EDITOR,
+    PASSES,
+    REVIEW_STATUSES,
+    REVIEWER,
+    SECURITY,
+    STAGE_OF,
+    SYSTEM,
+    TRANSITIONS,
+    USER_TRANSITIONS,
+    WRITER,
+    S,
+    Transition,
+)
 
-
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("article status", "Draft")
-    FIRST_REVIEW = "first_review", pgettext_lazy("article status", "Awaiting first review")
-    SECOND_REVIEW = "second_review", pgettext_lazy("article status", "Awaiting second review")
-    FINAL_REVIEW = "final_review", pgettext_lazy("article status", "Awaiting final review")
-    SCHEDULED = "scheduled", pgettext_lazy("article status", "Scheduled")
-    PUBLISHED = "published", pgettext_lazy("article status", "Published")
-    HELD = "held", pgettext_lazy("article status", "Held for security review")
-    REJECTED = "rejected", pgettext_lazy("article status", "Rejected")
-    WITHDRAWN = "withdrawn", pgettext_lazy("article status", "Withdrawn")
-    OFFLINE = "offline", pgettext_lazy("article status", "Taken offline")
-
-
-class Category(models.TextChoices):
-    WORK = "work", _("Work news (工作动态)")
-    STUDY = "study", _("Theory study (理论学习)")
-    SHOWCASE = "showcase", _("Co-building highlights (共建风采)")
-    MEDIA = "media", _("Media coverage (媒体报道)")
-
-
-class Stage(models.TextChoices):
-    FIRST = "first", _("First review (初审)")
-    SECOND = "second", _("Second review (复审)")
-    FINAL = "final", _("Final review (终审)")
-    SECURITY = "security", _("Security review")
-
-
-S = ArticleStatus
-REVIEW_STATUSES = (S.FIRST_REVIEW, S.SECOND_REVIEW, S.FINAL_REVIEW)
-STAGE_OF = {S.FIRST_REVIEW: Stage.FIRST, S.SECOND_REVIEW: Stage.SECOND, S.FINAL_REVIEW: Stage.FINAL}
-# Who takes a transition, besides the three review stages.
-WRITER, EDITOR, REVIEWER, SECURITY, SYSTEM = "writer", "editor", "reviewer", "security", "system"
-OK, REVIEW, BLOCK = "ok", "review", "block"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One row of the flow: which verb moves which statuses where, and who may take it.
-
-    ``actor`` is a Stage (its reviewers), REVIEWER (the reviewers of the stage the article is at),
-    WRITER (the author or an admin of the organization), EDITOR (an admin of the organization),
-    SECURITY (the security admin) or SYSTEM (the platform's own checks and commands).
-    ``target`` None means back to the status the article was held from.
-    """
-
-    name: str
-    sources: tuple[str, ...]
-    target: str | None
-    label: str
-    actor: str
-    comment_required: bool = False
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        Transition("submit", (S.DRAFT,), S.FIRST_REVIEW, _("Submit for review"), WRITER),
-        Transition("pass_first", (S.FIRST_REVIEW,), S.SECOND_REVIEW, _("Pass the first review"), Stage.FIRST),
-        Transition("pass_second", (S.SECOND_REVIEW,), S.FINAL_REVIEW, _("Pass the second review"), Stage.SECOND),
-        Transition("publish", (S.FINAL_REVIEW, S.SCHEDULED), S.PUBLISHED, _("Publish now"), Stage.FINAL),
-        Transition("schedule", (S.FINAL_REVIEW,), S.SCHEDULED, _("Schedule publication"), Stage.FINAL),
-        Transition("send_back", REVIEW_STATUSES, S.DRAFT, _("Return for changes"), REVIEWER, comment_required=True),
-        Transition("hold", (S.DRAFT, *REVIEW_STATUSES, S.SCHEDULED), S.HELD, _("Hold for the security admin"), SYSTEM),
-        Transition("release", (S.HELD,), None, pgettext_lazy("news review", "Release"), SECURITY),
-        Transition("reject", (S.HELD,), S.REJECTED, pgettext_lazy("news review", "Reject"), SECURITY, comment_required=True),
-        Transition("withdraw", (S.PUBLISHED, S.SCHEDULED), S.WITHDRAWN, _("Withdraw"), EDITOR, comment_required=True),
-        Transition("correct", (S.PUBLISHED,), S.PUBLISHED, _("Publish a correction"), Stage.FINAL, comment_required=True),
-        Transition("take_offline", (S.PUBLISHED,), S.OFFLINE, _("Take offline"), SECURITY, comment_required=True),
-        Transition("restore", (S.OFFLINE,), S.PUBLISHED, _("Restore the sealed version"), SECURITY),
-        Transition("reopen", (S.REJECTED, S.WITHDRAWN, S.OFFLINE), S.DRAFT, _("Reopen as a draft"), WRITER),
-    )
-}
-DECISIONS = [(name, t.label) for name, t in TRANSITIONS.items()]
-# What people do from the pages and the API; holding is the scan's job.
-USER_TRANSITIONS = tuple(name for name, t in TRANSITIONS.items() if t.actor != SYSTEM)
-# Decisions that pass a review stage: one person makes at most one of them per round.
-PASSES = ("pass_first", "pass_second", "publish", "schedule")
 # A plain save() writes these and nothing else: status and stamps move only through the verbs.
 CONTENT_FIELDS = (
     "title", "summary", "body", "cover", "cover_type", "category", "source_name", "source_url", "organization", "byline", "updated_at",
@@ -399,7 +338,7 @@ class Article(ArchivableModel, TrackedModel):
     def screen(self, scanner=None, *, title=None, summary=None, body=None) -> Screening:
         """Scan the title, summary and body (as given, else as they are): each field on its own, so
         a finding's characters count within its field."""
-        from ..safety import Scanner
+        from ..safety.detect import Scanner
 
         scanner = scanner or Scanner.from_db()
         title = self.title if title is None else title
@@ -783,69 +722,3 @@ class Article(ArchivableModel, TrackedModel):
         if name not in USER_TRANSITIONS:
             raise ValidationError(_("Unknown action."))
         return getattr(self, name)(by, **data)
-
-
-class ArticleVersion(models.Model):
-    """One published version of an article, kept for good and sealed (gongjian/news/seal.py).
-
-    ``seal`` is an HMAC over the previous version's seal, the article, the number and the sha256
-    of the title and sanitised body, so the versions of an article form a chain.
-    """
-
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    correction_note = models.TextField(_("correction note"), blank=True)
-    published_at = models.DateTimeField(pgettext_lazy("news", "published at"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    digest = models.CharField(max_length=64, editable=False)
-    prev_seal = models.CharField(max_length=64, blank=True, editable=False)
-    seal = models.CharField(_("seal"), max_length=64, editable=False)
-
-    class Meta:
-        verbose_name = _("published version")
-        verbose_name_plural = _("published versions")
-        ordering = ["article", "number"]
-        constraints = [models.UniqueConstraint(fields=["article", "number"], name="news_version_unique_number")]
-
-    def __str__(self):
-        return f"{self.title} v{self.number}"
-
-
-class ReviewStep(models.Model):
-    """One step of an article's way to the public: who decided what at which stage, when and why.
-
-    Every transition writes one (the 三审 decisions, holds, releases, withdrawals, corrections);
-    ``reviewer`` is empty for the platform's own steps.
-    """
-
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="steps")
-    round = models.PositiveIntegerField(_("review round"), default=0)
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
-    decision = models.CharField(_("decision"), max_length=16, choices=DECISIONS)
-    from_status = models.CharField(_("from"), max_length=16, choices=ArticleStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=ArticleStatus.choices)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("review step")
-        verbose_name_plural = _("review steps")
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["article", "round"], name="news_step_article_round")]
-
-    def __str__(self):
-        return f"{self.article}: {self.decision}"
-
-
-__all__ = [
-    "Article", "ArticleQuerySet", "ArticleStatus", "ArticleVersion", "Category", "ReviewStep", "Screening", "Stage",
-    "TRANSITIONS", "USER_TRANSITIONS", "may_write_news",
-]  # fmt: skip

@@ -1,6 +1,6 @@
 """The content-safety scan's lists, maintained by the security admin and alliance admins.
 
-The scanner itself (``gongjian/news/safety.py``) reads the active rows once per batch of
+The scanner itself (``gongjian/news/safety/``) reads the active rows once per batch of
 scans; nothing here is cached between requests.
 """
 
@@ -40,7 +40,7 @@ class SafetyTermQuerySet(SafetyListQuerySet):
 
 
 def _check_normalised(value, field, minimum=2):
-    from gongjian.news.safety import normalise_term
+    from gongjian.news.safety.normalise import normalise_term
 
     if len(normalise_term(value)) < minimum:
         raise ValidationError(
@@ -104,7 +104,7 @@ class SafetyTerm(TrackedModel):
         return reverse("news:safety_term_list")
 
     def clean(self):
-        from gongjian.news.safety import normalise_term
+        from gongjian.news.safety.normalise import normalise_term
 
         self.term = self.term.strip()
         _check_normalised(self.term, "term")

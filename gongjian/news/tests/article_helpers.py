@@ -15,7 +15,8 @@ from django.apps import apps
 
 from gongjian.accounts.models import User
 from gongjian.lib.testing import World, make_member, make_user
-from gongjian.news.models.articles import Article, ArticleStatus
+from gongjian.news.choices import ArticleStatus
+from gongjian.news.models.articles import Article
 from gongjian.orgs.models import Membership
 
 S = ArticleStatus

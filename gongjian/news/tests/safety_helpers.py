@@ -19,7 +19,7 @@ def seeded(db):
 
 @pytest.fixture
 def scanner(seeded):
-    from gongjian.news.safety import Scanner
+    from gongjian.news.safety.detect import Scanner
 
     return Scanner.from_db()
 

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from gongjian.lib.testing_matrix import PermissionMatrix, Probe
-from gongjian.news.models.articles import USER_TRANSITIONS, Article, ArticleStatus
+from gongjian.news.choices import ArticleStatus
+from gongjian.news.models.articles import Article
+from gongjian.news.models.review_flow import USER_TRANSITIONS
 
 from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
 

@@ -6,7 +6,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from gongjian.lib.testing_matrix import PermissionMatrix, Probe
-from gongjian.news.models.articles import Article, ArticleStatus, Category, may_write_news
+from gongjian.news.choices import ArticleStatus, Category
+from gongjian.news.models.articles import Article, may_write_news
 
 from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from gongjian.news.models.articles import Article, ArticleStatus, Category
+from gongjian.news.choices import ArticleStatus, Category
+from gongjian.news.models.articles import Article
 from gongjian.news.models.visits import ArticleVisit, VisitSalt
 from gongjian.news.views.public import PAGE_SIZE, PUBLIC_MAX_AGE, is_bot
 

@@ -9,7 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from gongjian.audit.models import Action, Record
-from gongjian.news.models.articles import PASSES, TRANSITIONS, USER_TRANSITIONS, Article, ArticleStatus, ReviewStep, Stage
+from gongjian.news.choices import ArticleStatus, Stage
+from gongjian.news.models.articles import Article
+from gongjian.news.models.history import ReviewStep
+from gongjian.news.models.review_flow import PASSES, TRANSITIONS, USER_TRANSITIONS
 from gongjian.notifications.models import Notification
 
 from .article_helpers import BLOCK_TEXT, PATHS, REVIEW_TEXT, at_status, call, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)

@@ -1,6 +1,6 @@
 """The scan against its own corpus: spam must be caught, real party-building text left alone."""
 
-from gongjian.news.safety import looks_like_html
+from gongjian.news.safety.markup import looks_like_html
 
 from .safety_helpers import corpus_lines, scanner, seeded  # noqa: F401
 

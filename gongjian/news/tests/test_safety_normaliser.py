@@ -2,18 +2,11 @@
 
 import pytest
 
-from gongjian.news.safety import (
-    HARD,
-    INVISIBLE,
-    SOFT,
-    OffsetMap,
-    Scanner,
-    char_table,
-    hiding_style,
-    looks_like_html,
-    normalise,
-    normalise_term,
-)
+from gongjian.news.safety.chars import HARD, INVISIBLE, SOFT, char_table
+from gongjian.news.safety.detect import Scanner
+from gongjian.news.safety.markup import hiding_style, looks_like_html
+from gongjian.news.safety.normalise import normalise, normalise_term
+from gongjian.news.safety.offsets import OffsetMap
 
 # A scanner without the database: one brand, one term, one allowed phrase.
 TERMS = [("永利", "brand", "block", "gambling"), ("真人荷官", "term", "block", "gambling"), ("时时彩", "term", "review", "gambling")]

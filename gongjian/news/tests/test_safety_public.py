@@ -137,6 +137,6 @@ def test_it_does_not_serve_an_agreement_whose_party_was_renamed_behind_its_back(
 
 def test_it_logs_what_it_withholds(client, showcase, caplog):
     raw_update("projects_project", "brand", "永利娱乐", showcase.pk)
-    with caplog.at_level("WARNING", logger="gongjian.news.safety"):
+    with caplog.at_level("WARNING", logger="gongjian.news.safety.publishing"):
         assert client.get(showcase.get_showcase_url()).status_code == 404
     assert f"projects.project {showcase.pk} withheld" in caplog.text and "永利" not in caplog.text

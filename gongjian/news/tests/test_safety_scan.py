@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from gongjian.news.models import AllowedDomain, AllowedPhrase, SafetyTerm
-from gongjian.news.safety import Scanner, Verdict, is_publishable, scan, scan_many, validate_publishable
+from gongjian.news.safety.detect import Scanner
+from gongjian.news.safety.publishing import is_publishable, scan, scan_many, validate_publishable
+from gongjian.news.safety.verdicts import Verdict
 
 from .safety_helpers import scanner, seeded  # noqa: F401
 

@@ -11,8 +11,10 @@ from django.test import Client, override_settings
 
 from gongjian.audit.models import Record
 from gongjian.news import seal
+from gongjian.news.choices import ArticleStatus
 from gongjian.news.models import SafetyTerm
-from gongjian.news.models.articles import Article, ArticleStatus, ArticleVersion
+from gongjian.news.models.articles import Article
+from gongjian.news.models.history import ArticleVersion
 from gongjian.notifications.models import Notification
 
 from .article_helpers import BLOCK_TEXT, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)

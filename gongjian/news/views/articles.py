@@ -15,7 +15,9 @@ from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
 from .. import seal
 from ..article_filters import ArticleFilterSet
 from ..article_forms import ArticleForm, action_form, writable_organizations
-from ..models.articles import TRANSITIONS, USER_TRANSITIONS, Article, ArticleStatus, finding_message, may_write_news
+from ..choices import ArticleStatus
+from ..models.articles import Article, finding_message, may_write_news
+from ..models.review_flow import TRANSITIONS, USER_TRANSITIONS
 
 
 class ArticleListView(ObjectListView):

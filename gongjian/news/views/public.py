@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gongjian.lib.paging import Window, page_number
 from gongjian.lib.uploads import open_stored
 
-from ..models.articles import Article, ArticleStatus, Category
+from ..choices import ArticleStatus, Category
+from ..models.articles import Article
 from ..models.visits import ArticleVisit
 
 PUBLIC_MAX_AGE = 300  # seconds; also how long a proxy may keep serving a page after it went offline

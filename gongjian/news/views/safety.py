@@ -16,7 +16,9 @@ from gongjian.lib.access import get_object_for
 from gongjian.lib.views import ObjectEditView, ObjectListView
 
 from ..models.safety import AllowedDomain, AllowedPhrase, SafetyTerm, may_manage_safety
-from ..safety import _RANK, Scanner, looks_like_html
+from ..safety.detect import Scanner
+from ..safety.markup import looks_like_html
+from ..safety.verdicts import RANK
 from ..safety_forms import (
     AllowedDomainFilterSet,
     AllowedDomainForm,
@@ -158,7 +160,7 @@ def highlighted(text: str, findings) -> list[tuple[str, str]]:
     pieces = []
     for start, end in zip(edges, edges[1:], strict=False):
         tiers = [f.tier for f in findings if f.start <= start and end <= f.end]
-        pieces.append((text[start:end], max(tiers, key=_RANK.__getitem__, default="")))
+        pieces.append((text[start:end], max(tiers, key=RANK.__getitem__, default="")))
     return pieces
 
 

@@ -17,7 +17,7 @@ from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
 from gongjian.lib.richtext import clean_html
-from gongjian.news.safety import validate_publishable
+from gongjian.news.safety.publishing import validate_publishable
 
 from .. import uploads
 from ..choices import OutcomeKind, ProjectStatus, TaskAction, TaskStatus

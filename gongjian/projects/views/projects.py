@@ -16,7 +16,8 @@ from gongjian.lib.effective import posted
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.uploads import open_stored
 from gongjian.lib.views import ObjectDetailView, ObjectEditView, ObjectListView
-from gongjian.news.safety import Scanner, is_publishable, refuse_if_blocked
+from gongjian.news.safety.detect import Scanner
+from gongjian.news.safety.publishing import is_publishable, refuse_if_blocked
 
 from ..choices import BOARD_COLUMNS, OutcomeKind, TaskStatus
 from ..filters import ProjectFilterSet

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from gongjian.news.models.articles import Article, ArticleStatus
+from gongjian.news.choices import ArticleStatus
+from gongjian.news.models.articles import Article
 from gongjian.news.models.visits import ArticleVisit
 
 

@@ -12,7 +12,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongjian.news.safety import BLOCK, REVIEW, Scanner, looks_like_html
+from gongjian.news.safety.detect import Scanner
+from gongjian.news.safety.markup import looks_like_html
+from gongjian.news.safety.verdicts import BLOCK, REVIEW
 
 
 class Command(BaseCommand):
