@@ -183,8 +183,23 @@ def _publish(kind: str, root: Path | None, slot: Slot) -> Slot:
         scratch.write_text(json.dumps({"generation": slot.generation, "stamp": slot.stamp}))
         os.replace(scratch, pointer)  # readers see the old pointer or the new one, never half of one
         slot.pointer_mtime = pointer.stat().st_mtime_ns
+        _sweep(kind, root, slot.generation)
     _slots[_key(kind, root)] = slot
     return slot
+
+
+def _sweep(kind: str, root: Path, generation: str):
+    """Remove every generation but the current one, and pointers a killed writer left half-written.
+
+    Only the lock holder calls this, so nothing else is being built: what is left is an older index or
+    the remains of a writer killed mid-build (fault drill, exchange/tests/test_drill_index_refresh.py).
+    Readers that still map an old generation keep their open files; new readers follow the pointer.
+    """
+    for path in (root / kind).iterdir():
+        if path.is_dir() and path.name != generation:
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.suffix == ".tmp":
+            path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -208,13 +223,7 @@ def _rebuild(kind: str, root: Path | None) -> Slot:
     generation = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
     index = MatchIndex(root / kind / generation if root else None, create=True)
     index.write(documents(kind), heap=BUILD_HEAP)
-    slot = _publish(kind, root, Slot(index, generation, stamp))
-    if root is not None:
-        for old in (root / kind).iterdir():
-            # Readers that still map an old generation keep their open files; new readers follow the pointer.
-            if old.is_dir() and old.name != generation:
-                shutil.rmtree(old, ignore_errors=True)
-    return slot
+    return _publish(kind, root, Slot(index, generation, stamp))
 
 
 def rebuild(kind: str) -> Slot:
