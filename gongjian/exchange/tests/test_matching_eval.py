@@ -3,6 +3,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from gongjian.exchange.matching import evaluation
@@ -52,3 +53,37 @@ def test_it_ranks_better_than_bm25_alone(eval_set, half):
     bm25 = evaluation.bm25_alone(eval_set, ids)
     assert full["ndcg10"] > bm25["ndcg10"] + 0.03, (full, bm25)
     assert full["recall10"] > bm25["recall10"], (full, bm25)
+
+
+def test_it_takes_character_bigrams_within_runs_of_text():
+    assert evaluation.bigrams("残障人士，就业") == {"残障", "障人", "人士", "就业"}
+    assert evaluation.bigrams("ＡＢ") == {"ab"}  # full-width folded like the index
+
+
+def test_it_gives_a_bootstrap_interval_around_the_mean():
+    values = np.array([0.0, 1.0] * 50)
+    low, high = evaluation.bootstrap_interval(values)
+    assert low < 0.5 < high and high - low < 0.25
+    assert evaluation.bootstrap_interval(np.full(30, 0.2)) == pytest.approx((0.2, 0.2))
+
+
+@pytest.fixture(scope="module")
+def real_set():
+    return evaluation.load(evaluation.REAL_SET)
+
+
+def test_it_compares_the_engine_with_both_baselines_on_the_real_set(real_set):
+    rows = evaluation.compare(real_set)
+    assert set(rows) == {"full", "bm25", "bigram"}
+    for name in ("bm25", "bigram"):
+        low, high = rows[name]["ndcg10_diff_ci"]
+        assert low <= rows["full"]["ndcg10"] - rows[name]["ndcg10"] <= high
+    # The engine must beat the better baseline with the whole interval above zero.
+    better = max(("bm25", "bigram"), key=lambda name: rows[name]["ndcg10"])
+    assert rows[better]["ndcg10_diff_ci"][0] > 0, rows
+
+
+def test_it_reports_an_ablation_of_every_weighted_factor(real_set):
+    rows = evaluation.ablation(real_set)
+    weighted = {f"-{name}" for name, value in DEFAULT_WEIGHTS.as_dict().items() if value and name != "text"}
+    assert weighted <= set(rows)
