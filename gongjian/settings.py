@@ -220,6 +220,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Asks browsers to ship the domain in their HSTS list (check --deploy warns without it); the site must then stay HTTPS-only.
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# A monitor may poll gunicorn directly on its loopback port, without nginx's X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "False") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

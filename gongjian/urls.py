@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from gongjian.insights.views import workbench
+from gongjian.lib.health import health
 
 API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights", "news")
 
@@ -11,6 +12,7 @@ api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APP
 
 urlpatterns = [
     path("", workbench, name="home"),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("gongjian.accounts.urls")),
     path("audit/", include("gongjian.audit.urls")),
