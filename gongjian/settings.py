@@ -160,7 +160,10 @@ DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # A connection is kept for a minute and checked before a request reuses it: after a database
+    # restart the next request reconnects instead of failing on a dead socket (fault drill,
+    # lib/tests/test_drill_database_restart.py).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {

@@ -34,6 +34,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "gongjian.lib.errors.bad_request"
 handler403 = "gongjian.lib.errors.permission_denied"
 handler404 = "gongjian.lib.errors.page_not_found"
 handler500 = "gongjian.lib.errors.server_error"

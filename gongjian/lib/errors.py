@@ -4,7 +4,7 @@ because the database may be the thing that failed.
 Under /api/ the same errors are JSON in the API's own shape (``{"detail": …}``): a path that
 matches no endpoint, say, never reaches DRF's exception handler."""
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -16,6 +16,14 @@ def _is_api(request) -> bool:
 
 def _api_error(message, status):
     return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return _api_error(_("The request could not be completed. Please go back and try again."), 400)
+    # Plain, like the 500 page: a session that could not be saved because the database went away ends here.
+    template = loader.get_template("errors/400_plain.html")
+    return HttpResponseBadRequest(template.render({}))
 
 
 def permission_denied(request, exception=None):
