@@ -12,76 +12,22 @@ access log without query strings or link tokens, a browser journey as college_ad
 with the same environment, and the deploy files against docs/deployment.md and the settings.
 """
 
-import http.client
 import os
 import re
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from deploy.host import HSTS_SECONDS, HTTPS, Gunicorn, PostgresDatabase, fetch, free_port, manage, new_keys, production_env
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-BIN = Path(sys.executable).parent
-HTTPS = {"X-Forwarded-Proto": "https"}
-HSTS_SECONDS = 31536000
 COMMAND_TIMEOUT = 300
 COLLEGE = "示例学院党委"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def fetch(base, path, headers=HTTPS):
-    """One request as nginx would pass it on; redirects are not followed."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.headers, response.read().decode("utf-8", "replace")
-    finally:
-        connection.close()
-
-
-class PostgresDatabase:
-    """A database of its own beside DATABASE_URL's (same server and user), dropped at the end."""
-
-    def __init__(self, url):
-        self.url = urlsplit(url)
-        self.name = f"{self.url.path.lstrip('/')}_production_{os.getpid()}"
-
-    def _run(self, sql):
-        import psycopg
-
-        with psycopg.connect(urlunsplit(self.url), autocommit=True) as connection:
-            connection.execute(sql)
-
-    def create(self):
-        self.drop()
-        self._run(f"CREATE DATABASE \"{self.name}\" ENCODING 'UTF8' TEMPLATE template0")
-        return urlunsplit(self.url._replace(path=f"/{self.name}"))
-
-    def drop(self):
-        self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -89,39 +35,15 @@ def site(tmp_path_factory, request):
     """The environment of a production host, and its data set up the way the deployment guide does."""
     var = tmp_path_factory.mktemp("production-var")
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="gongjian.settings",
-        DEBUG="False",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
-        AUDIT_HMAC_KEY=secrets.token_urlsafe(32),
-        NEWS_SEAL_KEY=secrets.token_urlsafe(32),
-        ALLOWED_HOSTS="127.0.0.1",
-        # nginx would pass on the browser's https:// origin; this browser speaks plain HTTP to loopback.
-        CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        TRUSTED_PROXIES="127.0.0.1",
-        SECURE_COOKIES="True",
-        BEHIND_TLS_PROXY="True",
-        SECURE_SSL_REDIRECT="True",
-        SECURE_HSTS_SECONDS=str(HSTS_SECONDS),
-        SECURE_HSTS_PRELOAD="True",
-        VAR_DIR=str(var),
-        AUDIT_HEAD_FILE="",
-        MATCH_INDEX_DIR="",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
-        PYTHONUNBUFFERED="1",
-    )
     database = None
     if os.environ.get("DATABASE_URL"):
-        database = PostgresDatabase(os.environ["DATABASE_URL"])
+        url = os.environ["DATABASE_URL"]
+        database = PostgresDatabase(url, f"{url.rsplit('/', 1)[1]}_production_{os.getpid()}")
         request.addfinalizer(database.drop)
-        env["DATABASE_URL"] = database.create()
+        database_url = database.create()
     else:
-        env["DATABASE_URL"] = ""  # the embedded SQLite file under VAR_DIR
+        database_url = ""  # the embedded SQLite file under VAR_DIR
+    env = production_env(var, port, database_url, new_keys(), workers=2)
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo")
@@ -131,39 +53,10 @@ def site(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def server(site, request):
     """gunicorn as systemd starts it (deploy/systemd/gongjian-web.service), stopped at the end."""
-    log = (site["var"] / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py")],
-        cwd="/",  # the config finds the project itself
-        env=site["env"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-    def stop():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        log.close()
-
-    request.addfinalizer(stop)
-    base = f"http://127.0.0.1:{site['port']}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, "gunicorn exited:\n" + (site["var"] / "gunicorn.log").read_text()
-        try:
-            if fetch(base, "/accounts/login/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.5)
-    return {"url": base, "log": site["var"] / "gunicorn.log"}
+    gunicorn = Gunicorn(site["env"], site["var"] / "gunicorn.log")
+    request.addfinalizer(gunicorn.stop)
+    gunicorn.start(ready_path="/accounts/login/")
+    return {"url": gunicorn.url, "log": gunicorn.log_path}
 
 
 def test_it_sends_the_security_headers_behind_the_tls_proxy(server):
