@@ -6,6 +6,7 @@ do next. Objects outside the caller's scope answer 404.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -164,6 +165,17 @@ class CorrectionBody(CommentBody):
 class FromDocumentBody(serializers.Serializer):
     document = serializers.UUIDField(help_text="A finished publicity document of the insights app.")
 
+    def validate_document(self, value):
+        # A field of the body, like the article's own references: one the caller cannot see is
+        # a 400 on that field, not a 404 of an operation that names no object in its path.
+        try:
+            document = get_object_for(self.context["request"].user, GeneratedDocument, "view", uuid=value)
+        except Http404 as e:
+            raise serializers.ValidationError(_("No such item, or you cannot see it.")) from e
+        if document.kind != "publicity" or not (document.content or {}).get("sections"):
+            raise serializers.ValidationError(_("Only a finished publicity draft can become a news article."))
+        return document
+
 
 BODIES = {"schedule": ScheduleBody, "correct": CorrectionBody}
 
@@ -211,11 +223,9 @@ class ArticleViewSet(ScopedViewSet):
     def from_document(self, request):
         if not may_write_news(request.user):
             raise PermissionDenied
-        body = FromDocumentBody(data=request.data)
+        body = FromDocumentBody(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        document = get_object_for(request.user, GeneratedDocument, "view", uuid=body.validated_data["document"])
-        if document.kind != "publicity" or not (document.content or {}).get("sections"):
-            raise serializers.ValidationError({"document": [_("Only a finished publicity draft can become a news article.")]})
+        document = body.validated_data["document"]
         article = Article.draft_from_document(document, request.user, organization=writable_organizations(request.user).first())
         return Response(self.get_serializer(self.get_scoped_queryset().get(pk=article.pk)).data, status=status.HTTP_201_CREATED)
 
