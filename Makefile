@@ -39,6 +39,7 @@ migrate: venv
 demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rebuild_match_index
+	$(BIN)/python manage.py refresh_insights
 
 # Set up, load the demo alliance (idempotent), start a task worker and serve.
 run: system demo

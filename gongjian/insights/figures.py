@@ -38,8 +38,10 @@ from gongjian.orgs.models import Organization
 from gongjian.projects.choices import ProjectStatus, TaskStatus
 from gongjian.projects.models import Project, Task
 
+from .models import ClaimDelay, FigureSummary, ScopedProject
 from .periods import Period
 from .scope import InsightScope
+from .summary import ACTIVITY_KEYS, monthly
 
 TRACKS = [Track.STUDY, Track.BUILD, Track.CREATE]
 SECTORS = [Sector.GOVERNMENT, Sector.SCHOOL, Sector.ENTERPRISE, Sector.SOCIAL]
@@ -227,6 +229,24 @@ FIGURES = _defs(
 
 # The figures the summary row shows first, in this order.
 KEY_FIGURES = ("activities", "participants", "agreements_signed", "needs_published", "claims_accepted", "projects_active", "tasks_accepted", "honours")
+# The counts the monthly summary holds as they are (see summary.py for those it does not).
+SUMMED = (
+    "agreements_signed",
+    "agreements_published",
+    "agreements_performing",
+    "agreements_evaluated",
+    "needs_published",
+    "needs_claimed",
+    "needs_fulfilled",
+    "resources_published",
+    "resources_requested",
+    "claims_accepted",
+    "tasks_accepted",
+    "honours",
+    "bases",
+    "pairings",
+    "alliances",
+)
 # Figures that are not plain counts: averages and rates are not summed over tracks.
 RATIOS = ("checkin_rate", "median_days_to_claim", "projects_progress", "rating_avg", "satisfaction_avg")
 
@@ -241,7 +261,22 @@ class Figures:
 
     scope: InsightScope
     period: Period
+    # The monthly summary to read additive figures from (the dashboard and the API), or None to
+    # count everything live (reports, the drill-down's own counts, the tests of each definition).
+    summary: FigureSummary | None = None
     _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def summarised(self) -> bool:
+        return self.summary is not None and self.summary.built_at is not None and self.period.whole_months
+
+    def _monthly(self) -> dict:
+        if "monthly" not in self._memo:
+            self._memo["monthly"] = monthly(self.scope, self.period)
+        return self._memo["monthly"]
+
+    def _summed(self, key, track="") -> int:
+        return sum(v for (_m, t, k), v in self._monthly().items() if k == key and t == track)
 
     # --- The records behind the figures ------------------------------------------------
     def activities(self):
@@ -399,6 +434,31 @@ class Figures:
         """Activities, participants, registrations and check-in rate, per track and in all."""
         if "activity" in self._memo:
             return self._memo["activity"]
+        if self.summarised:
+            per_track = {t: Counter({key: self._summed(key, t) for key in ACTIVITY_KEYS}) for t in TRACKS}
+        else:
+            per_track = self._count_activity_figures()
+        result = {}
+        for track, c in per_track.items():
+            result[track] = {
+                "activities": c["activities"],
+                "participants": c["participants"],
+                "registrations": c["registrations"],
+                "checkin_rate": _pct(c["attended_ended"], c["held_ended"]),
+            }
+        total = Counter()
+        for c in per_track.values():
+            total.update(c)
+        result["all"] = {
+            "activities": total["activities"],
+            "participants": total["participants"],
+            "registrations": total["registrations"],
+            "checkin_rate": _pct(total["attended_ended"], total["held_ended"]),
+        }
+        self._memo["activity"] = result
+        return result
+
+    def _count_activity_figures(self) -> dict:
         activities = self.activities()
         per_track = {t: Counter() for t in TRACKS}
         for row in activities.order_by().values("track").annotate(n=Count("pk"), entered=Sum("attendee_count")):
@@ -422,33 +482,32 @@ class Figures:
             if row["status"] == RegistrationStatus.ATTENDED:
                 c["participants"] += row["uncounted"]
                 c["attended_ended"] += row["ended"]
-        result = {}
-        for track, c in per_track.items():
-            result[track] = {
-                "activities": c["activities"],
-                "participants": c["participants"],
-                "registrations": c["registrations"],
-                "checkin_rate": _pct(c["attended_ended"], c["held_ended"]),
-            }
-        total = Counter()
-        for c in per_track.values():
-            total.update(c)
-        result["all"] = {
-            "activities": total["activities"],
-            "participants": total["participants"],
-            "registrations": total["registrations"],
-            "checkin_rate": _pct(total["attended_ended"], total["held_ended"]),
-        }
-        self._memo["activity"] = result
-        return result
+        return per_track
 
     def agreements_by_track(self) -> dict:
+        if self.summarised:
+            return {t: self._summed("agreements_signed", t) for t in TRACKS}
         out = {t: 0 for t in TRACKS}
         for row in self.agreements_signed().order_by().values("track").annotate(n=Count("pk")):
             out[row["track"]] = row["n"]
         return out
 
+    def _scoped_projects(self):
+        first, last = self.period.first, self.period.last
+        return ScopedProject.objects.filter(
+            Q(period_start__isnull=True) | Q(period_start__lte=last),
+            Q(period_end__isnull=True) | Q(period_end__gte=first),
+            scope=self.scope.root.path if self.scope.root else "",
+        )
+
     def projects_by_track(self) -> dict:
+        if self.summarised:
+            if "projects_by_track" not in self._memo:
+                out = {t: 0 for t in TRACKS}
+                for track, n in self._scoped_projects().order_by().values_list("track").annotate(n=Count("pk")):
+                    out[track] = out.get(track, 0) + n
+                self._memo["projects_by_track"] = out
+            return self._memo["projects_by_track"]
         out = {t: 0 for t in TRACKS}
         for row in self.projects_active().order_by().values("track").annotate(n=Count("pk")):
             out[row["track"]] = row["n"]
@@ -468,6 +527,13 @@ class Figures:
         """Only the named single-number figures (the comparison period, the workbench): a query or two each."""
         if "totals" in self._memo:
             return {key: self._memo["totals"][key] for key in keys}
+        if self.summarised:
+            summed = self._summary_totals()
+            keys_left = [key for key in keys if key not in summed]
+            return {**{key: summed[key] for key in keys if key in summed}, **self._live_values(keys_left)}
+        return self._live_values(keys)
+
+    def _live_values(self, keys) -> dict:
         single = {
             "agreements_signed": lambda: self.agreements_signed().count(),
             "needs_published": lambda: self.needs_published().count(),
@@ -490,6 +556,21 @@ class Figures:
         """Every single-number figure of the period."""
         if "totals" in self._memo:
             return self._memo["totals"]
+        if self.summarised:
+            progress = self._scoped_projects().aggregate(avg=Avg("progress"))["avg"]
+            start, end = self.period.bounds()
+            delays = ClaimDelay.objects.filter(first_claimed_at__gte=start, first_claimed_at__lt=end)
+            if self.scope.root is not None:
+                delays = delays.filter(path__startswith=self.scope.root.path)
+            days = list(delays.values_list("days", flat=True))
+            values = {
+                **self._summary_totals(),
+                "agreements_in_force": self.agreements_in_force().count(),
+                "median_days_to_claim": round(statistics.median(days), 1) if days else None,
+                "projects_progress": round(progress, 1) if progress is not None else None,
+            }
+            self._memo["totals"] = values
+            return values
         act = self.activity_figures()["all"]
         start, end = self.period.bounds()
         # Stages of one table in one query each (signed and disclosed; performing and evaluated).
@@ -532,6 +613,25 @@ class Figures:
             "satisfaction_count": fulfilled["rated"],
         }
         self._memo["totals"] = values
+        return values
+
+    def _summary_totals(self) -> dict:
+        """The additive figures, summed from the monthly summary (everything but the four live ones)."""
+        if "summed" in self._memo:
+            return self._memo["summed"]
+        summed = {key: self._summed(key) for key in SUMMED}
+        summed["projects_active"] = sum(self.projects_by_track().values())
+        rating_sum, rating_count = self._summed("rating_sum"), self._summed("rating_count")
+        satisfaction_sum, satisfaction_count = self._summed("satisfaction_sum"), self._summed("satisfaction_count")
+        values = {
+            **self.activity_figures()["all"],
+            **summed,
+            "rating_avg": round(rating_sum / rating_count, 2) if rating_count else None,
+            "rating_count": rating_count,
+            "satisfaction_avg": round(satisfaction_sum / satisfaction_count, 2) if satisfaction_count else None,
+            "satisfaction_count": satisfaction_count,
+        }
+        self._memo["summed"] = values
         return values
 
     def agreement_stages(self) -> list[dict]:
@@ -709,6 +809,12 @@ class Figures:
                 if month in series[key]:
                     series[key][month] += n or 0
 
+        if self.summarised:
+            monthly_values = self._monthly()
+            for key, values in series.items():
+                for month in values:
+                    values[month] = monthly_values.get((month, "", key), 0)
+            return self._trend_rows(months, series)
         activities = self.activities()
         fill("activities", activities.annotate(m=TruncMonth("starts_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
         fill(
@@ -726,6 +832,10 @@ class Figures:
         fill("needs_published", self.needs_published().annotate(m=TruncMonth("published_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
         fill("claims_accepted", self.claims_accepted().annotate(m=TruncMonth("decided_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
         fill("tasks_accepted", self.tasks_accepted().annotate(m=TruncMonth("reviewed_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))
+        return self._trend_rows(months, series)
+
+    @staticmethod
+    def _trend_rows(months, series) -> dict:
         labels = [m.strftime("%Y-%m") for m in months]
         return {
             "months": labels,

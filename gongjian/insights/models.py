@@ -6,6 +6,8 @@ failed, each move a compare-and-set so two workers never both run it. Every fact
 draft says where it came from, so a report can state how much of it had to be typed.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -198,3 +200,97 @@ class GeneratedDocument(WorkedJob, TrackedModel):
                 else:
                     from_records += n
         self.facts_from_records, self.facts_typed = from_records, typed
+
+
+class MonthlyFigure(models.Model):
+    """One additive figure of one scope in one month, built by ``summary.build()`` (see there why)."""
+
+    # An organization's path ("/1/7/") for its subtree, or "" for the whole alliance.
+    scope = models.CharField(max_length=512)
+    month = models.DateField()
+    # "" for the figure over all tracks; a track's key for its share.
+    track = models.CharField(max_length=20, blank=True)
+    key = models.CharField(max_length=32)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "month", "track", "key"], name="insights_monthly_figure_unique")]
+
+    def __str__(self):
+        return f"{self.scope or '*'} {self.month:%Y-%m} {self.track or '*'} {self.key}={self.value}"
+
+
+class FigureSummary(models.Model):
+    """The one row that says when the monthly figures were built, and from which audit record on they are stale."""
+
+    built_at = models.DateTimeField(null=True)
+    # The newest audit record when the build started: a newer one means a write the summary may miss.
+    audit_mark = models.BigIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    # When a page last asked for a rebuild, so a busy hour asks once, not on every view.
+    requested_at = models.DateTimeField(null=True)
+
+    # A page asks for a rebuild at most this often, and never of a summary younger than this.
+    REQUEST_EVERY = datetime.timedelta(minutes=2)
+
+    def __str__(self):
+        return f"summary of {self.built_at:%Y-%m-%d %H:%M} ({self.rows} rows)" if self.built_at else "summary never built"
+
+    @classmethod
+    def current(cls):
+        """The built summary, or None: then every figure is counted live."""
+        return cls.objects.filter(pk=1, built_at__isnull=False).first()
+
+    def ask_for_refresh(self, newest_audit_mark: int) -> bool:
+        """Queue a rebuild when something was written since this one; True when this call queued it.
+
+        A compare-and-set on ``requested_at``, so of many pages viewed at once one queues it.
+        """
+        now = timezone.now()
+        if newest_audit_mark <= self.audit_mark or now - self.built_at < self.REQUEST_EVERY:
+            return False
+        if self.requested_at is not None and now - self.requested_at < self.REQUEST_EVERY:
+            return False
+        claimed = type(self).objects.filter(pk=self.pk, requested_at=self.requested_at).update(requested_at=now)
+        if not claimed:
+            return False
+        from .tasks import refresh_summary
+
+        transaction.on_commit(refresh_summary.enqueue)
+        self.requested_at = now
+        return True
+
+
+class ScopedProject(models.Model):
+    """A project under way or done, once for every scope that holds its lead or a partner.
+
+    Built with the monthly figures. Projects count by overlap with a period, not by month, so
+    they cannot be summed; this keeps their count, tracks and progress one indexed query away.
+    """
+
+    scope = models.CharField(max_length=512)
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    track = models.CharField(max_length=20, blank=True)
+    period_start = models.DateField(null=True)
+    period_end = models.DateField(null=True)
+    progress = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "project"], name="insights_scoped_project_unique")]
+
+    def __str__(self):
+        return f"{self.scope or '*'} project {self.project_id}"
+
+
+class ClaimDelay(models.Model):
+    """The days from publishing a need to its first claim, for the median (which no sum gives)."""
+
+    need = models.OneToOneField("exchange.Need", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # The owner's path: a need has one organization, so a prefix finds its scopes.
+    path = models.CharField(max_length=512)
+    first_claimed_at = models.DateTimeField(db_index=True)
+    days = models.FloatField()
+
+    def __str__(self):
+        return f"need {self.need_id}: {self.days:.1f} days"

@@ -114,6 +114,11 @@ class Period:
             raise ValidationError(_("A custom period may cover at most three years."), code="invalid_period")
         return cls("custom", first, last)
 
+    @classmethod
+    def everything(cls):
+        """All time, for counting every record once (the monthly summary)."""
+        return cls("all", datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
+
     # --- Use ---------------------------------------------------------------
     @property
     def key(self) -> str:
@@ -140,6 +145,11 @@ class Period:
         if self.kind == "month":
             return _("%(month)s/%(year)s") % {"month": self.first.month, "year": year}
         return f"{self.first.isoformat()} – {self.last.isoformat()}"
+
+    @property
+    def whole_months(self) -> bool:
+        """True when the period starts on a month's first day and ends on a month's last (a summary can serve it)."""
+        return self.first.day == 1 and (self.last + datetime.timedelta(days=1)).day == 1
 
     @property
     def days(self) -> int:

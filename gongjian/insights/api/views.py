@@ -13,6 +13,7 @@ from gongjian.activities.choices import Track
 from ..figures import FIGURES, TRACKS, Figures
 from ..periods import Period
 from ..scope import scope_from_request
+from ..summary import current_summary
 from .serializers import DashboardSerializer, FigureDefinitionSerializer
 
 PARAMETERS = [
@@ -49,7 +50,8 @@ class DashboardView(APIView):
             period = Period.parse(request.query_params.get("period"))
         except ValidationError as e:
             raise APIValidationError({"period": e.messages}) from e
-        figures, previous = Figures(scope, period), Figures(scope, period.previous())
+        summary = current_summary()
+        figures, previous = Figures(scope, period, summary), Figures(scope, period.previous(), summary)
         per_track = figures.activity_figures()
         agreements, projects = figures.agreements_by_track(), figures.projects_by_track()
         labels = dict(Track.choices)

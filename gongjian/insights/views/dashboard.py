@@ -23,6 +23,7 @@ from ..figures import FIGURES, KEY_FIGURES, RATIOS, TRACKS, Figures, records_of
 from ..models import DocumentKind, GeneratedDocument
 from ..periods import Period, period_choices
 from ..scope import administered_roots, may_see_insights, scope_from_request
+from ..summary import current_summary
 from ..workbench import todo, upcoming
 
 PAGE_SIZE = 50
@@ -88,7 +89,7 @@ def workbench(request):
     if may_see_insights(user):
         scope = scope_from_request(user, None)
         period = Period.current_half()
-        values = Figures(scope, period).values(HEADLINE)
+        values = Figures(scope, period, current_summary()).values(HEADLINE)
         headline = {
             "scope": scope,
             "period": period,
@@ -120,7 +121,8 @@ def _section(request, name, figures, period, scope):
 def dashboard(request):
     scope = scope_from_request(request.user, request.GET.get("org"))
     period, error = _period(request)
-    figures = Figures(scope, period)
+    summary = current_summary()
+    figures = Figures(scope, period, summary)
     section = request.GET.get("section", "")
     if section:
         if section not in LAZY_SECTIONS:
@@ -128,7 +130,7 @@ def dashboard(request):
         return _section(request, section, figures, period, scope)
     now = figures.totals()
     # The previous period is compared on the key figures only: half the queries, where it matters.
-    before = Figures(scope, period.previous()).values(KEY_FIGURES)
+    before = Figures(scope, period.previous(), summary).values(KEY_FIGURES)
 
     def card(key, track=""):
         return _card(key, now[key], before.get(key), period, scope, track)
@@ -182,6 +184,7 @@ def dashboard(request):
         "sections": {name: reverse("insights:dashboard") + f"?{query}&section={name}" for name in LAZY_SECTIONS},
         "query": query,
         "burden": burden,
+        "summarised_at": summary.built_at if figures.summarised else None,
     }
     return render(request, "insights/dashboard.html", context)
 
@@ -232,5 +235,6 @@ def dashboard_export(request):
     if error:
         raise Http404(error)
     record(Action.EXPORT, object_repr=f"insights {period.key} {scope.label}", request=request)
-    sheets = figure_sheets(Figures(scope, period), Figures(scope, period.previous()))
+    summary = current_summary()
+    sheets = figure_sheets(Figures(scope, period, summary), Figures(scope, period.previous(), summary))
     return sheets_response(_("Dashboard") + f"-{scope.label}-{period.key}.xlsx", sheets)
