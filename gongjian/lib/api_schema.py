@@ -46,7 +46,9 @@ class AutoSchema(openapi.AutoSchema):
             else:
                 content["schema"] = schema
             if status == 429:
-                answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": str(_("Seconds to wait before trying again."))}}
+                answer["headers"] = {
+                    "Retry-After": {"schema": {"type": "integer"}, "description": str(_("Seconds to wait before trying again."))}
+                }
         return operation
 
     def _error_statuses(self, operation):
@@ -66,6 +68,8 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append((409, _("The change conflicts with the current state or with other data.")))
         if "requestBody" in operation:
             statuses.append((415, _("The body's media type is not one this operation reads.")))
+        if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+            statuses.append((507, _("The server's storage is full: the file was not saved.")))
         if self.view.get_throttles():
             statuses.append((429, _("Too many requests: try again after Retry-After seconds.")))
         return [(status, str(description)) for status, description in statuses]
@@ -78,7 +82,9 @@ class AutoSchema(openapi.AutoSchema):
                 object="ValidationError",
                 schema={
                     "type": "object",
-                    "description": str(_("Each field's messages; non_field_errors for the request as a whole; detail for a body that could not be read.")),
+                    "description": str(
+                        _("Each field's messages; non_field_errors for the request as a whole; detail for a body that could not be read.")
+                    ),
                     "additionalProperties": {},
                 },
             )

@@ -1,7 +1,13 @@
 import contextvars
+import logging
 import secrets
 
 from django.conf import settings
+
+from .errors import storage_full
+from .uploads import is_disk_full, whole_files
+
+logger = logging.getLogger(__name__)
 
 # The request being served, so model signals (the audit trail) know the actor
 # and source address without every call site passing them down.
@@ -65,6 +71,27 @@ class ContentSecurityPolicyMiddleware:
         if getattr(request, "no_store", False):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class StoredFilesMiddleware:
+    """Uploads are stored whole or not at all, and a full disk is a clear message instead of a 500.
+
+    Files written by work whose transaction rolled back are removed at the end of the request
+    (gongjian.lib.uploads.whole_files); a write that fails on a full disk has removed its own part.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with whole_files():
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_disk_full(exception):
+            return None
+        logger.error("upload refused: the disk holding the uploads is full (%s)", exception.strerror)
+        return storage_full(request)
 
 
 def mark_no_store(request):

@@ -6,9 +6,12 @@ under random names in private storage, outside MEDIA_ROOT, so they are only
 ever served by a view that has checked the user may see them.
 """
 
+import contextvars
+import errno
 import logging
 import uuid
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -16,7 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import FileSystemStorage, storages
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -40,8 +43,67 @@ CONTENT_TYPES = {
 LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", DOCX: "DOCX", XLSX: "XLSX"}
 
 
+# A full disk, or the uploads' share of it used up.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+DISK_FULL_MESSAGE = _("The server's storage is full, so the file was not saved. Please try again later or tell the administrator.")
+
+# Files written during the current request inside a transaction that has not committed yet.
+_uncommitted: contextvars.ContextVar[list | None] = contextvars.ContextVar("uncommitted_files", default=None)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in DISK_FULL
+
+
+class WholeFilesStorage(FileSystemStorage):
+    """Files on the local disk that are stored whole or not at all (fault drill: lib/tests/test_drill_full_disk.py).
+
+    A write that fails half-way, as on a full disk, removes what it wrote before the error goes on.
+    A file written inside a transaction that then rolls back (the second of three evidence files
+    failing, say) is removed when the request ends, so no file is left without the row naming it.
+    """
+
+    def _save(self, name, content):
+        path = Path(self.path(name))
+        existed = path.exists()
+        try:
+            name = super()._save(name, content)
+        except OSError:
+            if not existed:
+                path.unlink(missing_ok=True)
+            raise
+        uncommitted = _uncommitted.get()
+        if uncommitted is not None and transaction.get_connection().in_atomic_block:
+            entry = (self, name)
+            uncommitted.append(entry)
+            # Django drops this callback with the transaction (or savepoint) if it rolls back.
+            transaction.on_commit(lambda: uncommitted.remove(entry))
+        return name
+
+
+@contextmanager
+def whole_files():
+    """Within the block (a request), remove the files whose transaction did not commit when it ends.
+
+    Only where the block starts outside any transaction: inside one (a test case, ATOMIC_REQUESTS)
+    the outcome is not known when the block ends.
+    """
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    uncommitted = []
+    token = _uncommitted.set(uncommitted)
+    try:
+        yield
+    finally:
+        _uncommitted.reset(token)
+        for storage, name in uncommitted:
+            logger.info("removing %s: the transaction that stored it did not commit", name)
+            storage.delete(name)
+
+
 @deconstructible(path="gongjian.lib.uploads.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(WholeFilesStorage):
     """Storage outside MEDIA_ROOT; the location is read on every use so settings overrides apply."""
 
     @property
