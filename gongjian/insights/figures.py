@@ -275,8 +275,9 @@ class Figures:
             self._memo["monthly"] = monthly(self.scope, self.period)
         return self._memo["monthly"]
 
-    def _summed(self, key, track="") -> int:
-        return sum(v for (_m, t, k), v in self._monthly().items() if k == key and t == track)
+    def _summed(self, key, track=None) -> int:
+        """A key's sum over the period's months: for one track, or (None) over every track."""
+        return sum(v for (_m, t, k), v in self._monthly().items() if k == key and (track is None or t == track))
 
     # --- The records behind the figures ------------------------------------------------
     def activities(self):
@@ -811,9 +812,9 @@ class Figures:
 
         if self.summarised:
             monthly_values = self._monthly()
-            for key, values in series.items():
-                for month in values:
-                    values[month] = monthly_values.get((month, "", key), 0)
+            for (month, _track, key), value in monthly_values.items():
+                if key in series and month in series[key]:
+                    series[key][month] += value
             return self._trend_rows(months, series)
         activities = self.activities()
         fill("activities", activities.annotate(m=TruncMonth("starts_at", tzinfo=tz)).order_by().values("m").annotate(n=Count("pk")).values_list("m", "n"))

@@ -25,7 +25,7 @@ import datetime
 import time
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ KEYS = (
     "pairings",
     "alliances",
 )
-# Keys counted per track as well as in all.
+# Keys kept per track only (their total is the sum over tracks); the others with track "".
 BY_TRACK = (*ACTIVITY_KEYS, "agreements_signed")
 # Rows go to the database in batches of this many.
 BATCH = 5000
@@ -111,9 +111,7 @@ class _Tally:
         for scope in self.scopes_of(org_ids):
             for key, value in values.items():
                 if value:
-                    self.sums[scope, month, "", key] += value
-                    if track and key in BY_TRACK:
-                        self.sums[scope, month, track, key] += value
+                    self.sums[scope, month, track if key in BY_TRACK else "", key] += value
 
 
 def _orgs_of(pairs) -> dict[int, set[int]]:
@@ -246,6 +244,17 @@ def _count_network(tally, figures):
         tally.add(orgs[pk], _month(founded_on), {"alliances": 1})
 
 
+def _insert(model, fields, rows):
+    """Plain INSERTs of tuples: a district's summary is a million rows or more, and building a model
+    instance for each took longer than the counting (bulk_create's per-object work)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model's own meta, values bound as parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
 def newest_audit_mark() -> int:
     return Record.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -270,11 +279,14 @@ def build() -> FigureSummary:
     tally = _Tally()
     for count in (_count_activities, _count_agreements, _count_exchange, _count_projects, _count_network):
         count(tally, figures)
-    rows = [MonthlyFigure(scope=s, month=m, track=t, key=k, value=v) for (s, m, t, k), v in tally.sums.items()]
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(s, adapt(m), t, k, v) for (s, m, t, k), v in tally.sums.items()]
     with transaction.atomic():
         # One writer at a time: a second build waits here and then replaces the first one's rows.
         state = FigureSummary.objects.select_for_update().filter(pk=1).first() or FigureSummary.objects.create(pk=1)
-        for model, objects in ((MonthlyFigure, rows), (ScopedProject, tally.projects), (ClaimDelay, tally.delays)):
+        MonthlyFigure.objects.all().delete()
+        _insert(MonthlyFigure, ("scope", "month", "track", "key", "value"), rows)
+        for model, objects in ((ScopedProject, tally.projects), (ClaimDelay, tally.delays)):
             model.objects.all().delete()
             model.objects.bulk_create(objects, batch_size=BATCH)
         state.built_at = built_at
@@ -287,7 +299,7 @@ def build() -> FigureSummary:
 
 
 def monthly(scope: InsightScope, period: Period) -> dict[tuple[datetime.date, str, str], int]:
-    """{(month, track, key): value} of one scope over the period's months; track "" is all tracks."""
+    """{(month, track, key): value} of one scope over the period's months (track "" for keys not kept per track)."""
     first, last = period.first.replace(day=1), period.last.replace(day=1)
     rows = MonthlyFigure.objects.filter(scope=scope.root.path if scope.root else "", month__gte=first, month__lte=last)
     return {(month, track, key): value for month, track, key, value in rows.values_list("month", "track", "key", "value")}
