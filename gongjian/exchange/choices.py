@@ -36,3 +36,29 @@ class ListKind(models.TextChoices):
     NEEDS = "needs", pgettext_lazy("list kind", "Needs list")  # 需求清单
     RESOURCES = "resources", pgettext_lazy("list kind", "Resources list")  # 资源清单
     PROJECTS = "projects", pgettext_lazy("list kind", "Projects list")  # 项目清单
+
+
+class HelpKind(models.TextChoices):
+    """What a need seeks or a resource offers; matching pairs an offer of X with a need for X."""
+
+    PEOPLE = "people", pgettext_lazy("help kind", "People")  # 人力（志愿者、人才）
+    SPACE = "space", pgettext_lazy("help kind", "Space")  # 场地
+    EXPERTISE = "expertise", pgettext_lazy("help kind", "Expertise")  # 专业知识、技术
+    FUNDS = "funds", pgettext_lazy("help kind", "Funds or goods")  # 资金、物资
+    SERVICES = "services", pgettext_lazy("help kind", "Services")  # 服务
+
+
+class ServiceArea(models.TextChoices):
+    """How far a resource reaches from its region: the region of that level containing it."""
+
+    COMMUNITY = "community", pgettext_lazy("service area", "Its community or village")
+    STREET = "street", pgettext_lazy("service area", "Its whole street or town")
+    DISTRICT = "district", pgettext_lazy("service area", "Its whole district or county")
+    CITY = "city", pgettext_lazy("service area", "The whole city")
+
+    @property
+    def level(self) -> int:
+        """The RegionLevel of the area."""
+        from .matching.factors import AREA_LEVEL
+
+        return AREA_LEVEL[self.value]

@@ -381,6 +381,37 @@ def _listing(model, owner, title, defaults, published_on, event_model, event_fk)
     return item, True
 
 
+# What each demo item seeks or offers and how far an offer reaches (matching's direction and service areas).
+SEEKS = {
+    "街道党群服务中心空间设计与导视系统": "expertise",
+    "社区为老服务志愿者招募": "people",
+    "泗泾古镇文创产品设计": "expertise",
+    "智能制造企业产线数字化改造技术攻关": "expertise",
+    "电气设备外观与人机交互工业设计": "expertise",
+    "高校毕业生就业创业政策宣讲进校园": "expertise",
+    "乡村振兴劳动教育实践课程开发": "expertise",
+    "村史馆展陈设计": "expertise",
+    "农特产品包装设计与电商直播培训": "expertise",
+    "青少年科普讲座与科创体验": "expertise",
+    "社区治理数字化平台需求调研": "expertise",
+    "两新组织党员理论宣讲": "expertise",
+}
+# title: (offers, seeks in return, reach)
+OFFERS = {
+    "20 名学生设计师": ("people", "", "district"),
+    "工业设计专业力量：产品与空间设计咨询": ("expertise", "", "city"),
+    "智能制造技术服务与产线改造咨询": ("expertise", "", "city"),
+    "每月 2 场宣讲": ("expertise", "", "district"),
+    "企业实习岗位": ("services", "people", "district"),
+    "智能制造实训车间参观与实践课程": ("space", "", "district"),
+    "大学生创业税收政策咨询": ("expertise", "", "district"),
+    "社区党群服务站活动场地": ("space", "", "street"),
+    "学生党员志愿服务队": ("people", "", "district"),
+    "社区数字化治理平台技术支持": ("expertise", "", "city"),
+    "就业指导与职业规划讲座": ("expertise", "", "district"),
+}
+
+
 def _open_needs(created):
     for owner_name, title, category, region, scale, mode, published, until, description, contact in OPEN_NEEDS:
         owner = _org(owner_name)
@@ -395,6 +426,7 @@ def _open_needs(created):
             "description": description,
             "contact_name": contact,
             "status": NeedStatus.PUBLISHED,
+            "seeks": SEEKS.get(title, ""),
         }
         _need, new = _listing(Need, owner, title, defaults, published, NeedEvent, "need")
         created["needs"] += new
@@ -414,6 +446,7 @@ def _resources(created):
             "available_until": until,
             "description": description,
             "status": ResourceStatus.PUBLISHED,
+            **dict(zip(("offers", "seeks", "service_area"), OFFERS.get(title, ("", "", "")), strict=True)),
         }
         _resource, new = _listing(Resource, owner, title, defaults, published, ResourceEvent, "resource")
         created["resources"] += new

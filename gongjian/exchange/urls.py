@@ -38,4 +38,7 @@ urlpatterns = [
     path("categories/", views.category_list, name="category_list"),
     path("categories/new/", views.CategoryEditView.as_view(), name="category_create"),
     path("categories/<uuid:uuid>/edit/", views.CategoryEditView.as_view(), name="category_edit"),
+    path("synonyms/", views.synonym_list, name="synonym_list"),
+    path("synonyms/new/", views.SynonymGroupEditView.as_view(), name="synonym_create"),
+    path("synonyms/<uuid:uuid>/edit/", views.SynonymGroupEditView.as_view(), name="synonym_edit"),
 ]

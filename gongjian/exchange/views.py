@@ -20,8 +20,9 @@ from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditVi
 
 from . import releases
 from .filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
-from .forms import CategoryForm, ClaimForm, NeedForm, RejectForm, ReleaseForm, ResourceForm, editable_organizations
-from .models import Category, Claim, ListRelease, Need, Resource, paired_partner_ids
+from .forms import CategoryForm, ClaimForm, NeedForm, RejectForm, ReleaseForm, ResourceForm, SynonymGroupForm, editable_organizations
+from .matching import synonyms
+from .models import Category, Claim, ListRelease, Need, Resource, SynonymGroup, paired_partner_ids
 from .suggestions import suggestions
 
 
@@ -501,7 +502,7 @@ def category_list(request):
     """The taxonomy; alliance admins add, rename, reorder and retire categories."""
     context = {
         "title": _("Categories"),
-        "object_list": Category.objects.visible_to(request.user).order_by("order", "name"),
+        "object_list": Category.objects.visible_to(request.user).order_by("order", "name").prefetch_related("related"),
         "can_create": scope_for(request.user).everything,
     }
     return render(request, "exchange/category_list.html", context)
@@ -510,3 +511,20 @@ def category_list(request):
 class CategoryEditView(ObjectEditView):
     model = Category
     form_class = CategoryForm
+
+
+@login_required
+def synonym_list(request):
+    """The matching thesaurus: groups shipped with the platform and those alliance admins added."""
+    context = {
+        "title": _("Synonyms"),
+        "object_list": SynonymGroup.objects.visible_to(request.user),
+        "shipped": [" ".join(group) for group in synonyms.thesaurus()],
+        "can_create": scope_for(request.user).everything,
+    }
+    return render(request, "exchange/synonym_list.html", context)
+
+
+class SynonymGroupEditView(ObjectEditView):
+    model = SynonymGroup
+    form_class = SynonymGroupForm

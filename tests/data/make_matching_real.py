@@ -50,8 +50,11 @@ def check():
     for key, org, _t, _d, category, region, seeks, _scale, source, grades in NEEDS:
         assert org in ORGS and category in CATEGORIES and region in regions and seeks in KINDS, key
         assert source == "W" or source in SOURCES, key
+        owners = {r[0]: r[1] for r in RESOURCES}
         for rkey, grade in {**grades, **EXTRA_GRADES.get(key, {})}.items():
             assert rkey in resource_keys and grade in (0, 1, 2, 3), (key, rkey)
+            # The engine never suggests an organization's own offers; a grade there could not be earned.
+            assert not grade or owners[rkey] != org, (key, rkey)
         assert any(g > 0 for g in grades.values()), key
     assert set(EXTRA_GRADES) <= {n[0] for n in NEEDS}
     for name, related in CATEGORIES.items():

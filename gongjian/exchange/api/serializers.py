@@ -7,14 +7,28 @@ from gongjian.lib.effective import EffectiveSerializer
 from gongjian.orgs.models import Organization, Region
 
 from ..choices import ListKind
-from ..models import Category, Claim, ListRelease, Need, Resource
+from ..models import Category, Claim, ListRelease, Need, Resource, SynonymGroup
 
 
 class CategorySerializer(CleanModelSerializer):
+    related = serializers.SlugRelatedField(slug_field="uuid", queryset=Category.objects.all(), many=True, required=False)
+
     class Meta:
         model = Category
-        fields = ["uuid", "name", "order", "is_active"]
+        fields = ["uuid", "name", "order", "is_active", "related"]
         read_only_fields = ["uuid"]
+
+    def validate_related(self, value):
+        if self.instance is not None and self.instance in value:
+            raise serializers.ValidationError(_("A category cannot be related to itself."))
+        return value
+
+
+class SynonymGroupSerializer(CleanModelSerializer):
+    class Meta:
+        model = SynonymGroup
+        fields = ["uuid", "words", "note", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
 
 
 class ListingSerializer(CleanModelSerializer):
@@ -41,6 +55,8 @@ class ListingSerializer(CleanModelSerializer):
         "category_name",
         "region",
         "region_name",
+        "seeks",
+        "offers",
         "contact_name",
         "contact_phone",
         "contact_phone_masked",
@@ -63,7 +79,7 @@ class NeedSerializer(ListingSerializer):
 class ResourceSerializer(ListingSerializer):
     class Meta:
         model = Resource
-        fields = [*ListingSerializer.common_fields, "capacity", "capacity_unit", "available_from", "available_until"]
+        fields = [*ListingSerializer.common_fields, "service_area", "capacity", "capacity_unit", "available_from", "available_until"]
         read_only_fields = ["uuid", "created_at", "updated_at"]
 
 

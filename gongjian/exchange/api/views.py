@@ -14,7 +14,7 @@ from gongjian.lib.effective import EffectiveSerializer
 
 from .. import releases
 from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
-from ..models import Category, Claim, ListRelease, Need, Resource
+from ..models import Category, Claim, ListRelease, Need, Resource, SynonymGroup
 from ..suggestions import suggestions
 from .serializers import (
     AcceptedClaimSerializer,
@@ -31,6 +31,7 @@ from .serializers import (
     RejectSerializer,
     ResourceSerializer,
     SuggestionSerializer,
+    SynonymGroupSerializer,
 )
 
 
@@ -45,8 +46,16 @@ def _run(verb, *args, **kwargs):
 class CategoryViewSet(ScopedViewSet):
     """The taxonomy; every signed-in member reads it, alliance admins change it."""
 
-    queryset = Category.objects.all()
+    queryset = Category.objects.prefetch_related("related")
     serializer_class = CategorySerializer
+    filterset_fields = ["is_active"]
+
+
+class SynonymGroupViewSet(ScopedViewSet):
+    """The thesaurus groups alliance admins added; every signed-in member reads them, alliance admins change them."""
+
+    queryset = SynonymGroup.objects.all()
+    serializer_class = SynonymGroupSerializer
     filterset_fields = ["is_active"]
 
 

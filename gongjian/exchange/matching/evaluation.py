@@ -28,15 +28,16 @@ import numpy as np
 
 from gongjian.lib.text import normalize
 
-from .engine import Doc, MatchIndex, document_terms, leading_number
-from .factors import DEFAULT_WEIGHTS, SECTOR_CODE, Probe, Weights
+from . import synonyms
+from .engine import Doc, MatchIndex, document_grams, document_terms, leading_number, place_names
+from .factors import AREA_LEVEL, DEFAULT_WEIGHTS, KIND_CODE, SECTOR_CODE, Probe, Weights
 
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
 EVAL_SET = DATA / "matching_eval.json"
 REAL_SET = DATA / "matching_real.json"
 BOOTSTRAP_ROUNDS = 10_000
 K = 10
-BM25_ONLY = Weights(text=1.0, category=0.0, region=0.0, sector=0.0, capacity=0.0, cooperation=0.0)
+BM25_ONLY = Weights(text=1.0, category=0.0, region=0.0, sector=0.0, capacity=0.0, cooperation=0.0, direction=0.0)
 
 
 def ndcg_at(ranked: list[int], grades: dict[int, int], k: int = K) -> float:
@@ -59,12 +60,15 @@ class EvalSet:
     probes: dict[int, Probe]
     judgements: dict[int, dict[int, int]]
     split: dict[str, list[int]]
-    # Raw text of each resource and need (title and description), for the character baseline.
-    resource_texts: dict[int, str] = field(default_factory=dict)
-    need_texts: dict[int, str] = field(default_factory=dict)
+    # Raw (title, description) of each resource and need, and each resource's organization, for the baselines.
+    resource_raw: dict[int, tuple[str, str]] = field(default_factory=dict)
+    need_raw: dict[int, tuple[str, str]] = field(default_factory=dict)
+    resource_orgs: dict[int, int] = field(default_factory=dict)
+    source: Path | None = None
 
 
-def load(path: Path = EVAL_SET) -> EvalSet:
+def load(path: Path = EVAL_SET, areas: bool = True) -> EvalSet:
+    """Index a set's resources and make each need's probe; areas=False leaves out the resources' service areas."""
     data = json.loads(path.read_text(encoding="utf-8"))
     categories = {name: code for code, name in enumerate(data["categories"], start=1)}
     regions = {r["id"]: r for r in data["regions"]}
@@ -76,11 +80,20 @@ def load(path: Path = EVAL_SET) -> EvalSet:
             slots[regions[int(part)]["level"] - 1] = int(part)
         return tuple(slots)
 
+    def places(region_id):
+        return place_names(regions[int(part)]["name"] for part in regions[region_id]["path"].strip("/").split("/"))
+
     def unit(org_id):
         while orgs[org_id].get("parent"):
             org_id = orgs[org_id]["parent"]
         return org_id
 
+    related = {
+        categories[name]: frozenset(categories[other] for other in others if other in categories)
+        for name, others in data.get("related_categories", {}).items()
+    }
+    kind = KIND_CODE.get
+    groups = synonyms.thesaurus()
     partners: dict[int, set[int]] = {}
     for pair in data["cooperation"]:
         partners.setdefault(pair["a"], set()).add(pair["b"])
@@ -90,32 +103,43 @@ def load(path: Path = EVAL_SET) -> EvalSet:
     index.write(
         Doc(
             pk=r["id"],
-            terms=document_terms(r["title"], r["description"]),
+            terms=document_terms(r["title"], r["description"], places(r["region"])),
             category=categories[r["category"]],
             regions=region_slots(r["region"]),
             sector=SECTOR_CODE[orgs[r["org"]]["sector"]],
             capacity=r["capacity"],
             org=r["org"],
             unit=unit(r["org"]),
+            grams=document_grams(r["title"], r["description"], places(r["region"])),
+            area_level=AREA_LEVEL.get(r.get("area", ""), 0) if areas else 0,
+            seeks=kind(r.get("seeks", ""), 0),
+            offers=kind(r.get("offers", ""), 0),
         )
         for r in data["resources"]
     )
     probes = {}
     for n in data["needs"]:
         asker = {n["org"], unit(n["org"])}
+        terms = document_terms(n["title"], n["description"], places(n["region"]))
         probes[n["id"]] = Probe(
-            terms=document_terms(n["title"], n["description"]),
+            terms=terms,
             category=categories[n["category"]],
             regions=region_slots(n["region"]),
             sector=SECTOR_CODE[orgs[n["org"]]["sector"]],
             capacity=leading_number(n["scale"]),
             org=n["org"],
             partners=frozenset(set().union(*(partners.get(o, set()) for o in asker))),
+            grams=document_grams(n["title"], n["description"], places(n["region"])),
+            synonyms=synonyms.expand(n["title"] + "。" + n["description"], terms, groups),
+            related=related.get(categories[n["category"]], frozenset()),
+            seeks=kind(n.get("seeks", ""), 0),
+            offers=kind(n.get("offers", ""), 0),
         )
     judgements = {int(nid): {int(rid): g for rid, g in grades.items()} for nid, grades in data["judgements"].items()}
-    resource_texts = {r["id"]: r["title"] + "。" + r["description"] for r in data["resources"]}
-    need_texts = {n["id"]: n["title"] + "。" + n["description"] for n in data["needs"]}
-    return EvalSet(index, probes, judgements, data["split"], resource_texts, need_texts)
+    resource_raw = {r["id"]: (r["title"], r["description"]) for r in data["resources"]}
+    need_raw = {n["id"]: (n["title"], n["description"]) for n in data["needs"]}
+    resource_orgs = {r["id"]: r["org"] for r in data["resources"]}
+    return EvalSet(index, probes, judgements, data["split"], resource_raw, need_raw, resource_orgs, path)
 
 
 def scores(es: EvalSet, ranked_for, need_ids=None) -> tuple[np.ndarray, np.ndarray]:
@@ -138,10 +162,16 @@ def engine_ranker(es: EvalSet, weights: Weights = DEFAULT_WEIGHTS, **options):
 
 
 def bm25_ranker(es: EvalSet):
-    """Plain BM25 over every term of the need: no term selection, no structural candidates, no factors."""
-    bare = {nid: replace(p, category=0, regions=(0, 0, 0, 0), partners=frozenset()) for nid, p in es.probes.items()}
-    options = {"max_terms": 10_000, "max_df": 1.0, "text_k": 1000}
-    return lambda nid: [r.pk for r in es.index.rank(bare[nid], "resources", K, BM25_ONLY, **options)]
+    """Plain BM25 over every term of the need, in an index of its own: the segmenter's words and nothing else.
+
+    No place names left out, no synonyms, no bigrams, no structural candidates, no factors; only the
+    asker's own items are left out, as the engine never suggests them either.
+    """
+    plain = MatchIndex()
+    plain.write(Doc(pk=rid, terms=document_terms(*raw), org=es.resource_orgs.get(rid, 0)) for rid, raw in es.resource_raw.items())
+    bare = {nid: Probe(terms=document_terms(*es.need_raw[nid]), org=p.org) for nid, p in es.probes.items()}
+    options = {"max_terms": 10_000, "max_df": 1.0, "text_k": 1000, "fusion": "words"}
+    return lambda nid: [r.pk for r in plain.rank(bare[nid], "resources", K, BM25_ONLY, **options)]
 
 
 _NOT_TEXT = re.compile(r"[\W_]+")
@@ -157,11 +187,11 @@ def bigrams(text: str) -> set[str]:
 
 def bigram_ranker(es: EvalSet):
     """Jaccard overlap of character bigrams, the naive baseline that needs no segmenter at all."""
-    ids = np.array(list(es.resource_texts))
-    grams = [bigrams(es.resource_texts[rid]) for rid in ids]
+    ids = np.array(list(es.resource_raw))
+    grams = [bigrams("。".join(es.resource_raw[rid])) for rid in ids]
 
     def ranked(nid):
-        asked = bigrams(es.need_texts[nid])
+        asked = bigrams("。".join(es.need_raw[nid]))
         jaccard = np.array([len(asked & g) / (len(asked | g) or 1) for g in grams])
         order = np.lexsort((ids, -jaccard))[:K]
         return [int(ids[i]) for i in order if jaccard[i] > 0]
@@ -214,13 +244,28 @@ def ablation(es: EvalSet, need_ids=None, weights: Weights = DEFAULT_WEIGHTS) -> 
             rows[f"-{name}"] = run(es, replace(weights, **{name: 0.0}), need_ids)
     for label, options in ABLATED_OPTIONS.items():
         rows[label] = run(es, weights, need_ids, **options)
+    for label, fields in ABLATED_PROBE_FIELDS.items():
+        rows[label] = run(without(es, **fields), weights, need_ids)
+    if es.source is not None:
+        rows["-service areas"] = run(load(es.source, areas=False), weights, need_ids)
     return rows
 
 
 # Retrieval options of MatchIndex.rank, each switched to its plain setting.
 ABLATED_OPTIONS = {
     "-every term (rarest 12 only)": {"max_terms": 12, "max_df": 0.1},
+    "-bigram field": {"fusion": "words"},
+    "bigrams fused by RRF": {"fusion": "rrf"},
 }
+
+
+def without(es: EvalSet, **fields) -> EvalSet:
+    """The same set with these probe fields set to their plain value for every need."""
+    return replace(es, probes={nid: replace(p, **fields) for nid, p in es.probes.items()})
+
+
+# Parts the asker brings, each taken away from every probe.
+ABLATED_PROBE_FIELDS = {"-synonyms": {"synonyms": {}}, "-related categories": {"related": frozenset()}}
 
 
 def report(es: EvalSet | None = None, weights: Weights = DEFAULT_WEIGHTS) -> dict[str, dict[str, float]]:

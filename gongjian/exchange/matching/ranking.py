@@ -55,7 +55,7 @@ def suggest(obj, kind: str, limit: int = 10, weights: Weights = DEFAULT_WEIGHTS)
                 target=target,
                 reasons=reasons(probe, row.parts, row.sector, capacity_text, kind),
                 matched_terms=matched_terms(probe.terms, target),
-                factors={name: round(value, 4) for name, value in row.parts.items() if name != "level"},
+                factors={name: round(value, 4) for name, value in row.parts.items() if name not in ("level", "served")},
             )
         )
         if len(found) == limit:

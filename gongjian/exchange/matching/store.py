@@ -6,14 +6,16 @@ where the task worker writes and every web process reads the same files. A test 
 memory gets an index in memory, so parallel test runs never share one.
 
 Version: every index records the stamp of the table it was built from (row count, newest
-updated_at, open rows). Every write to a need or resource changes that stamp, including status moves done with
-UPDATE and archiving, so it is a version counter kept by the database itself. Each search compares
-the stamps (one aggregate query) and catches up when they differ, so a process always answers from
-current data; normally the background task (signals.py → tasks.py) has caught up already and the
-search only pays the comparison.
+updated_at, open rows) and the newest updated_at of the organizations. Every write to a need or resource
+changes that stamp, including status moves done with UPDATE and archiving, and so does every save of an
+organization, so it is a version counter kept by the database itself. Each search compares the stamps
+(two aggregate queries) and catches up when they differ, so a process always answers from current data;
+normally the background task (signals.py → tasks.py) has caught up already and the search only pays the
+comparison. This is also how several hosts, each with its own index on local disk, stay current with
+one database: the task runs on one host, the others catch up at their next search (docs/deployment.md).
 
 Catching up re-indexes the rows changed since the index's stamp (minus CATCH_UP_WINDOW, for
-transactions that committed late) and the rows a signal named. If rows disappeared (the count went
+transactions that committed late), the items of organizations changed since, and the rows a signal named. If rows disappeared (the count went
 down) or the index holds another number of items than the table has open rows, it rebuilds.
 One writer at a time: a file lock per index.
 """
@@ -36,8 +38,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max, Q
 
-from .engine import Doc, MatchIndex, document_terms, leading_number
-from .factors import LEVELS, SECTOR_CODE, Probe
+from . import synonyms
+from .engine import Doc, MatchIndex, document_grams, document_terms, leading_number, place_names
+from .factors import AREA_LEVEL, KIND_CODE, LEVELS, SECTOR_CODE, Probe
 
 KINDS = ("resources", "needs")
 CATCH_UP_WINDOW = datetime.timedelta(minutes=10)
@@ -68,11 +71,12 @@ def location() -> Path | None:
 
 
 def db_stamp(kind: str) -> list:
-    """[rows, newest updated_at, open rows] of the table, in one query."""
+    """[rows, newest updated_at, open rows] of the table, and the newest updated_at of the organizations."""
     model = model_for(kind)
     open_rows = Count("pk", filter=Q(pk__in=model.objects.open().values("pk")))
     row = model._base_manager.aggregate(n=Count("pk"), t=Max("updated_at"), o=open_rows)
-    return [row["n"], row["t"].isoformat() if row["t"] else "", row["o"]]
+    orgs = apps.get_model("orgs", "Organization")._base_manager.aggregate(t=Max("updated_at"))["t"]
+    return [row["n"], row["t"].isoformat() if row["t"] else "", row["o"], orgs.isoformat() if orgs else ""]
 
 
 # --------------------------------------------------------------------------- documents
@@ -89,12 +93,21 @@ def region_slots(path: str, levels: dict[int, int]) -> tuple[int, ...]:
     return tuple(slots)
 
 
-def region_levels(paths=None) -> dict[int, int]:
+def region_info(paths=None) -> dict[int, tuple[int, str]]:
+    """Level and name of every region (or of those on the given paths), by primary key."""
     Region = apps.get_model("orgs", "Region")
-    if paths is None:
-        return dict(Region.objects.values_list("pk", "level"))
-    ids = {int(p) for path in paths for p in (path or "").strip("/").split("/") if p}
-    return dict(Region.objects.filter(pk__in=ids).values_list("pk", "level")) if ids else {}
+    rows = Region.objects.all()
+    if paths is not None:
+        ids = {int(p) for path in paths for p in (path or "").strip("/").split("/") if p}
+        if not ids:
+            return {}
+        rows = rows.filter(pk__in=ids)
+    return {pk: (level, name) for pk, level, name in rows.values_list("pk", "level", "name")}
+
+
+def places_on(path: str, info: dict[int, tuple[int, str]]) -> tuple[str, ...]:
+    """Names of the regions on a path, to leave out of the item's text (engine.place_names)."""
+    return place_names(info[int(p)][1] for p in (path or "").strip("/").split("/") if p and int(p) in info)
 
 
 def unit_of(org_path: str, org_id: int) -> int:
@@ -109,21 +122,27 @@ def documents(kind: str, pks=None):
     if pks is not None:
         rows = rows.filter(pk__in=list(pks))
     amount = "capacity" if kind == "resources" else "scale"
-    levels = region_levels()
+    info = region_info()
+    levels = {pk: level for pk, (level, _name) in info.items()}
+    area = "service_area" if kind == "resources" else "seeks"  # needs have no service area: any column as a stand-in
     fields = ("pk", "title", "description", "category_id", "region__path", "organization_id")
-    fields += ("organization__sector", "organization__path", "organization__region__path", amount)
-    for pk, title, description, category, path, org, sector, org_path, org_region_path, size in rows.values_list(*fields).iterator(
-        chunk_size=2000
-    ):
+    fields += ("organization__sector", "organization__path", "organization__region__path", amount, "seeks", "offers", area)
+    for row in rows.values_list(*fields).iterator(chunk_size=2000):
+        pk, title, description, category, path, org, sector, org_path, org_region_path, size, seeks, offers, reach = row
+        places = places_on(path or org_region_path, info)
         yield Doc(
             pk=pk,
-            terms=document_terms(title, description),
+            terms=document_terms(title, description, places),
+            grams=document_grams(title, description, places),
             category=category or 0,
             regions=region_slots(path or org_region_path, levels),
             sector=SECTOR_CODE.get(sector, 0),
             capacity=size if kind == "resources" else leading_number(size),
             org=org,
             unit=unit_of(org_path, org),
+            seeks=KIND_CODE.get(seeks, 0),
+            offers=KIND_CODE.get(offers, 0),
+            area_level=AREA_LEVEL.get(reach, 0) if kind == "resources" else 0,
         )
 
 
@@ -239,7 +258,7 @@ def sync(kind: str, pks=(), orgs=()) -> Slot:
     with writing(kind, root):
         slot = _load(kind, root)
         stamp = db_stamp(kind)
-        if slot is None or not slot.stamp[1] or stamp[0] < slot.stamp[0]:
+        if slot is None or len(slot.stamp) != len(stamp) or not slot.stamp[1] or stamp[0] < slot.stamp[0]:
             return _rebuild(kind, root)
         model = model_for(kind)
         changed = set(pks)
@@ -248,6 +267,11 @@ def sync(kind: str, pks=(), orgs=()) -> Slot:
         if stamp != slot.stamp:
             since = datetime.datetime.fromisoformat(slot.stamp[1]) - CATCH_UP_WINDOW
             changed.update(model._base_manager.filter(updated_at__gte=since).values_list("pk", flat=True))
+        if stamp[3] != slot.stamp[3] and slot.stamp[3]:
+            # An organization's sector, region and place in the tree are part of each item it posted. The
+            # signal names them to the worker's host only; other hosts learn of the change here.
+            since = datetime.datetime.fromisoformat(slot.stamp[3]) - CATCH_UP_WINDOW
+            changed.update(model._base_manager.filter(organization__updated_at__gte=since).values_list("pk", flat=True))
         if len(changed) > REBUILD_ABOVE:
             return _rebuild(kind, root)  # a bulk import: one pass beats a huge IN list
         if changed:
@@ -321,10 +345,21 @@ def probe_for(obj) -> Probe:
     org = obj.organization
     path = obj.region.path if obj.region_id else (org.region.path if org.region_id else "")
     is_resource = obj._meta.model_name == "resource"
+    info = region_info([path])
+    places = places_on(path, info)
+    terms = document_terms(obj.title, obj.description, places)
+    groups = (*synonyms.thesaurus(), *synonyms.database_groups())
+    related = obj.category.related.values_list("pk", flat=True) if obj.category_id else ()
     return Probe(
-        terms=document_terms(obj.title, obj.description),
+        terms=terms,
+        grams=document_grams(obj.title, obj.description, places),
+        synonyms=synonyms.expand(f"{obj.title}。{obj.description}", terms, groups),
+        related=frozenset(related),
+        seeks=KIND_CODE.get(obj.seeks, 0),
+        offers=KIND_CODE.get(obj.offers, 0),
+        area_level=AREA_LEVEL.get(obj.service_area, 0) if is_resource else 0,
         category=obj.category_id or 0,
-        regions=region_slots(path, region_levels([path])),
+        regions=region_slots(path, {pk: level for pk, (level, _name) in info.items()}),
         sector=SECTOR_CODE.get(org.sector, 0),
         capacity=obj.capacity if is_resource else leading_number(obj.scale),
         org=org.pk,

@@ -9,6 +9,7 @@ from .base import Category, CategoryQuerySet, Listing, StatusEvent, paired_partn
 from .claims import Claim, ClaimEvent, ClaimQuerySet
 from .listings import Need, NeedEvent, NeedQuerySet, Resource, ResourceEvent, ResourceQuerySet
 from .releases import ListRelease, ListReleaseQuerySet
+from .synonyms import SynonymGroup, SynonymGroupQuerySet
 
 __all__ = [
     "Category",
@@ -26,6 +27,8 @@ __all__ = [
     "ResourceEvent",
     "ResourceQuerySet",
     "StatusEvent",
+    "SynonymGroup",
+    "SynonymGroupQuerySet",
     "paired_partner_ids",
     "priority_days",
     "search_terms",

@@ -17,6 +17,8 @@ from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, TrackedModel
 from gongjian.orgs.validators import validate_mainland_phone
 
+from ..choices import HelpKind
+
 DEFAULT_PRIORITY_DAYS = 14
 
 FUTURE = _("The effective date cannot be in the future.")
@@ -67,11 +69,21 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(TrackedModel):
-    """A category of the configurable taxonomy needs and resources are filed under (人才就业, 设计规划, …)."""
+    """A category of the configurable taxonomy needs and resources are filed under (人才就业, 设计规划, …).
+
+    Related categories (为老服务 ↔ 医疗健康) count for part of a same-category match in suggestions.
+    """
 
     name = models.CharField(_("name"), max_length=40, unique=True)
     order = models.IntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories keep their items but cannot be chosen."))
+    related = models.ManyToManyField(
+        "self",
+        verbose_name=_("related categories"),
+        blank=True,
+        symmetrical=True,
+        help_text=_("Needs in one are often met by offers in the other; suggestions count them as half a match."),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -207,6 +219,13 @@ class Listing(TrackedModel, ArchivableModel):
         related_name="+",
     )
 
+    seeks = models.CharField(
+        _("seeks"), max_length=16, choices=HelpKind.choices, blank=True, help_text=_("What kind of help it looks for, if any.")
+    )
+    offers = models.CharField(
+        _("offers"), max_length=16, choices=HelpKind.choices, blank=True, help_text=_("What kind of help it brings, if any.")
+    )
+
     audit_masked = ("contact_phone",)
 
     class Meta:
@@ -214,6 +233,19 @@ class Listing(TrackedModel, ArchivableModel):
 
     def __str__(self):
         return self.title
+
+    def clean_direction(self):
+        if self.seeks and self.seeks == self.offers:
+            raise ValidationError({"offers": _("An item cannot seek and offer the same kind of help.")})
+
+    @classmethod
+    def direction_constraints(cls, prefix: str) -> list:
+        """The database's copy of clean_direction and of the choices, for each concrete model's Meta."""
+        known = models.Q(seeks__in=["", *HelpKind.values]) & models.Q(offers__in=["", *HelpKind.values])
+        return [
+            models.CheckConstraint(condition=known, name=f"{prefix}_help_kinds_valid"),
+            models.CheckConstraint(condition=models.Q(seeks="") | ~models.Q(seeks=models.F("offers")), name=f"{prefix}_seeks_not_offers"),
+        ]
 
     @property
     def masked_contact_phone(self) -> str:

@@ -14,7 +14,7 @@ from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.models import ArchivableQuerySet
 
-from ..choices import ClaimMode, ClaimStatus, NeedStatus, ResourceStatus
+from ..choices import ClaimMode, ClaimStatus, NeedStatus, ResourceStatus, ServiceArea
 from .base import Category, Listing, StatusEvent, paired_partner_ids, priority_days, search_listings, transition
 
 
@@ -116,6 +116,7 @@ class Need(Listing):
                 condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="exchange_need_satisfaction_1_to_5",
             ),
+            *Listing.direction_constraints("exchange_need"),
         ]
         indexes = [
             models.Index(fields=["status", "priority_until"]),
@@ -128,6 +129,7 @@ class Need(Listing):
 
     def clean(self):
         self.clean_category()
+        self.clean_direction()
         if self.deadline and self.priority_until and self.priority_until > self.deadline:
             raise ValidationError({"priority_until": _("First claim cannot last beyond the need's deadline.")})
         if self.claim_mode == ClaimMode.SINGLE and self.pk:
@@ -307,6 +309,13 @@ class Resource(Listing):
         on_delete=models.PROTECT,
         related_name="resources",
     )
+    service_area = models.CharField(
+        _("reaches"),
+        max_length=16,
+        choices=ServiceArea.choices,
+        blank=True,
+        help_text=_("How far the offer reaches from its service area: a district-wide offer is suggested to needs in every street of it."),
+    )
     capacity = models.PositiveIntegerField(_("spare capacity"), default=0, help_text=_("How many units are still free, e.g. 20."))
     capacity_unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. 名学生设计师, 场宣讲/月"))
     available_from = models.DateField(_("available from"), null=True, blank=True)
@@ -333,6 +342,10 @@ class Resource(Listing):
                 condition=models.Q(status__in=[ResourceStatus.DRAFT, ResourceStatus.CLOSED]) | models.Q(published_at__isnull=False),
                 name="exchange_resource_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(service_area__in=["", *ServiceArea.values]), name="exchange_resource_service_area_valid"
+            ),
+            *Listing.direction_constraints("exchange_resource"),
         ]
         indexes = [
             models.Index(fields=["category", "status"]),
@@ -344,8 +357,36 @@ class Resource(Listing):
 
     def clean(self):
         self.clean_category()
+        self.clean_direction()
         if self.available_from and self.available_until and self.available_until < self.available_from:
             raise ValidationError({"available_until": _("The end of availability cannot be before its start.")})
+        self.clean_service_area()
+
+    def place(self):
+        """The region the resource is in: its own service area, else its organization's region (None if neither)."""
+        if self.region_id:
+            return self.region
+        return self.organization.region if self.organization_id and self.organization.region_id else None
+
+    def clean_service_area(self):
+        if not self.service_area:
+            return
+        place = self.place()
+        if place is None:
+            raise ValidationError({"service_area": _("Choose the service area's region first: the reach is counted from it.")})
+        if ServiceArea(self.service_area).level > place.level:
+            raise ValidationError(
+                {"service_area": _("%(region)s is not inside a region of that level; choose a wider reach.") % {"region": place.name}}
+            )
+
+    @property
+    def reach_region(self):
+        """The region the offer reaches: the ancestor of its place at the service area's level (None if not said)."""
+        place = self.place() if self.service_area else None
+        if place is None:
+            return None
+        level = ServiceArea(self.service_area).level
+        return place if place.level == level else type(place).objects.filter(pk__in=place.ancestor_ids(), level=level).first()
 
     @property
     def is_open(self) -> bool:

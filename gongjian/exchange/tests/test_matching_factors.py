@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from django.utils import translation
 
-from gongjian.exchange.matching.engine import Doc, MatchIndex, document_terms, leading_number
+from gongjian.exchange.matching.engine import Doc, MatchIndex, char_grams, document_grams, document_terms, leading_number, place_names
 from gongjian.exchange.matching.factors import (
     COMPLEMENT,
+    CONTENT_MIN,
     PROXIMITY,
     SECTOR_CODE,
     Candidates,
@@ -114,9 +115,11 @@ def test_it_normalises_text_by_the_best_candidate():
 
 
 def test_it_adds_weighted_factors():
-    parts = {name: np.array([1.0], np.float32) for name in ("text", "category", "region", "sector", "capacity", "cooperation")}
-    weights = Weights(text=1, category=0.5, region=0.25, sector=0, capacity=0.125, cooperation=2)
-    assert combine(parts, weights).tolist() == [3.875]
+    names = ("text", "category", "region", "sector", "capacity", "cooperation", "direction")
+    parts = {name: np.array([1.0], np.float32) for name in names}
+    parts["direction"] = np.array([-1.0], np.float32)
+    weights = Weights(text=1, category=0.5, region=0.25, sector=0, capacity=0.125, cooperation=2, direction=0.5)
+    assert combine(parts, weights).tolist() == [3.375]
 
 
 def test_it_reads_the_number_of_a_scale():
@@ -163,6 +166,10 @@ def doc(pk, title, description="", **fields):
     return Doc(pk=pk, terms=document_terms(title, description), **fields)
 
 
+def gram_doc(pk, title, **fields):
+    return Doc(pk=pk, terms=document_terms(title, ""), grams=document_grams(title, ""), **fields)
+
+
 @pytest.fixture
 def index():
     return MatchIndex()
@@ -202,15 +209,28 @@ def test_it_lets_a_strong_text_match_beat_a_nearby_weak_one(index):
     assert ranked_pks(index, probe("采样亭改造设计方案", regions=COMMUNITY))[0] == 1
 
 
-def test_it_considers_nearby_items_of_the_same_category_without_shared_words(index):
-    index.write([doc(1, "长者食堂助餐", category=9, regions=COMMUNITY), doc(2, "采样亭改造", category=3, regions=ELSEWHERE)])
-    found = ranked_pks(index, probe("送餐上门志愿者", category=9, regions=COMMUNITY))
-    assert found == [1]
+def test_it_considers_nearby_items_of_the_same_category_beyond_the_best_text_matches(index):
+    far = [doc(pk, "长者食堂助餐送餐上门", category=3, regions=ELSEWHERE) for pk in range(1, 4)]
+    index.write([*far, doc(9, "长者食堂", category=9, regions=COMMUNITY)])
+    # Only the best text match comes from the text search; the bucket search brings the nearby one of the right kind.
+    found = ranked_pks(index, probe("长者食堂助餐送餐上门", category=9, regions=COMMUNITY), text_k=1)
+    assert 9 in found
 
 
-def test_it_considers_partners_items_without_shared_words(index):
-    index.write([doc(1, "长者食堂助餐", org=7), doc(2, "采样亭改造", org=8)])
-    assert ranked_pks(index, probe("送餐上门志愿者", partners=frozenset({7}))) == [1]
+def test_it_considers_partners_items_beyond_the_best_text_matches(index):
+    index.write([doc(pk, "长者食堂助餐送餐上门", org=8) for pk in range(1, 4)] + [doc(9, "长者食堂", org=7)])
+    assert 9 in ranked_pks(index, probe("长者食堂助餐送餐上门", partners=frozenset({7})), text_k=1)
+
+
+def test_it_never_lifts_a_candidate_on_category_or_place_alone(index):
+    index.write([doc(1, "采样亭改造设计", category=3, regions=ELSEWHERE), doc(2, "长者食堂助餐", category=9, regions=COMMUNITY)])
+    rows = index.rank(probe("采样亭改造设计", category=9, regions=COMMUNITY), "resources")
+    assert [row.pk for row in rows] == [1]  # the nearby same-category item shares no word and no bigram: not a candidate
+    text = "采样亭改造设计方案效果图施工图纸"
+    index.write([doc(3, "施工", category=9, regions=COMMUNITY), *(doc(pk, text, regions=ELSEWHERE) for pk in (4, 5))])
+    weak = next(row for row in index.rank(probe(text, category=9, regions=COMMUNITY), "resources") if row.pk == 3)
+    # It shares some content, but less than CONTENT_MIN of the best: category and place do not count.
+    assert 0 < weak.parts["text"] < CONTENT_MIN and weak.parts["category"] == 0 and weak.parts["region"] == 0
 
 
 def test_it_leaves_out_the_askers_own_items(index):
@@ -262,3 +282,41 @@ def test_it_reports_the_value_of_each_factor(index):
     assert row.parts["region"] == PROXIMITY[3] and row.parts["sector"] == 1.0 and row.parts["cooperation"] == 1.0
     assert row.parts["capacity"] == pytest.approx(20 / 22)
     assert row.score == pytest.approx(sum(getattr(Weights(), k) * row.parts[k] for k in Weights().as_dict()), rel=1e-5)
+
+
+def test_it_keeps_every_term_of_the_query_by_default(index):
+    index.write([doc(pk, "社区服务", "设计") for pk in range(1, 6)] + [doc(9, "采样亭")])
+    searcher = index.index.searcher()
+    # 社区 and 设计 are in most documents, yet they may define the need: nothing is dropped, rarest first.
+    assert index.select_terms(searcher, ["社区", "采样亭", "没有的词", "设计"]) == ["采样亭", "社区", "设计"]
+
+
+def test_it_takes_character_bigrams_for_the_second_field():
+    assert char_grams("助残服务队，ＡＢ") == ["助残", "残服", "服务", "务队", "ab"]
+    assert document_grams("暑托班", "") == ["暑托", "托班"] * 2  # the title counts twice, as for words
+
+
+def test_it_matches_a_word_inside_a_longer_compound_through_bigrams(index):
+    # jieba keeps 暑托班 whole, so the word field alone cannot see 托班 in it.
+    index.write([gram_doc(1, "暑托班志愿者"), gram_doc(2, "采样亭改造")])
+    asked = Probe(terms=document_terms("托班", ""), grams=document_grams("托班", ""))
+    assert ranked_pks(index, asked, fusion="words") == []
+    assert ranked_pks(index, asked) == [1]
+    assert ranked_pks(index, asked, fusion="rrf") == [1]
+
+
+def test_it_asks_for_synonyms_at_a_lower_weight_than_the_word_itself(index):
+    index.write([doc(1, "残疾人就业"), doc(2, "残障人士就业")])
+    asked = probe("残障人士就业", synonyms={"残疾人": 0.5})
+    assert ranked_pks(index, asked) == [2, 1]
+    assert ranked_pks(index, probe("残障人士就业")) == [2, 1]  # without the synonym 1 still shares 就业
+    plain, expanded = (index.rank(p, "resources")[1].text_score for p in (probe("残障人士就业"), asked))
+    assert expanded > plain
+
+
+def test_it_leaves_the_items_own_place_names_out_of_its_text():
+    places = place_names(["上海市", "普陀区", "宜川路街道", "宜川一村居民区"])
+    assert places[0] == "宜川一村居民区" and {"宜川路", "宜川一村", "上海"} <= set(places)
+    # Two needs of one street shared 宜川 and 街道-like words only because of where they are.
+    assert document_terms("宜川路街道残障人士就业", "", places) == document_terms("残障人士就业", "")
+    assert "宜川" not in document_grams("宜川路街道助餐", "", places)
