@@ -94,15 +94,16 @@ def load(args, rng):
             cursor.execute("PRAGMA synchronous = OFF")
     started = time.perf_counter()
     with transaction.atomic():
-        city = Region.objects.create(name="上海市", level=1)
+        # get_or_create: the demo alliance (benchmarks/load.py) may already hold the same regions and tags.
+        city, _ = Region.objects.get_or_create(name="上海市", parent=None, defaults={"level": 1})
         region_paths, streets = [], []
         for d_name in DISTRICTS:
-            district = Region.objects.create(name=d_name, level=2, parent=city)
+            district, _ = Region.objects.get_or_create(name=d_name, parent=city, defaults={"level": 2})
             for s_word in rng.sample(STREET_WORDS, 8):
-                street = Region.objects.create(name=f"{s_word}街道", level=3, parent=district)
+                street, _ = Region.objects.get_or_create(name=f"{s_word}街道", parent=district, defaults={"level": 3})
                 streets.append(street)
                 region_paths.append((street.pk, f"上海市/{d_name}/{street.name}"))
-        tags = [CapabilityTag.objects.create(name=name) for name in TAGS]
+        tags = [CapabilityTag.objects.get_or_create(name=name)[0] for name in TAGS]
 
         # Explicit ids on a fresh table: paths are known before the insert.
         next_id = (Organization.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
