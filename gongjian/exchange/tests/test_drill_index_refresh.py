@@ -150,13 +150,13 @@ def stray_segments(root) -> set[str]:
 
 
 def assert_suggested(booths, expected, monkeypatch):
-    """The booths' best suggestions come from expected, answered from the index as the refresh left it (no repair)."""
+    """The booths' best suggestions are the expected ones, answered from the index as the refresh left it (no repair)."""
     store.forget()
     monkeypatch.setattr(store, "sync", lambda *a, **k: pytest.fail("the index on disk was not current"))
     found = [s.target for s in suggestions_for_need(booths)]
     monkeypatch.undo()
-    assert found and set(found) <= set(expected), found
-    assert found[0] in expected
+    top = found[: len(expected)]  # weaker matches among the fillers may follow
+    assert top and set(top) <= set(expected), found
 
 
 def test_it_recovers_from_a_worker_killed_mid_rebuild(world, booths, fillers, make_resource, index_root, tmp_path, monkeypatch):
