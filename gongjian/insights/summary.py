@@ -281,9 +281,10 @@ def build() -> FigureSummary:
         count(tally, figures)
     adapt = connection.ops.adapt_datefield_value
     rows = [(s, adapt(m), t, k, v) for (s, m, t, k), v in tally.sums.items()]
+    FigureSummary.objects.get_or_create(pk=1)
     with transaction.atomic():
         # One writer at a time: a second build waits here and then replaces the first one's rows.
-        state = FigureSummary.objects.select_for_update().filter(pk=1).first() or FigureSummary.objects.create(pk=1)
+        state = FigureSummary.objects.select_for_update().get(pk=1)
         MonthlyFigure.objects.all().delete()
         _insert(MonthlyFigure, ("scope", "month", "track", "key", "value"), rows)
         for model, objects in ((ScopedProject, tally.projects), (ClaimDelay, tally.delays)):
