@@ -122,6 +122,7 @@ class Host(Child):
     """One app host: gunicorn with deploy/gunicorn.conf.py on a free loopback port, VAR_DIR of its own."""
 
     def __init__(self, var_dir: Path, workers: int = 1, **env):
+        self.var_dir = var_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = child_env(var_dir, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=workers, **env)
