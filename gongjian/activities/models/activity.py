@@ -244,7 +244,7 @@ class Activity(ArchivableModel, TrackedModel):
         if self.pk and self.capacity is not None:
             taken = self.registrations.filter(status__in=COUNTED_STATUSES).count()
             if self.capacity < taken:
-                errors["capacity"] = _("%(taken)s people already hold a place; the capacity cannot be lower.") % {"taken": taken}
+                errors["capacity"] = self._capacity_error(taken)
         if errors:
             raise ValidationError(errors)
 
@@ -262,7 +262,30 @@ class Activity(ArchivableModel, TrackedModel):
     def save(self, *args, **kwargs):
         # Sanitised on every write, not only through forms: the API and demo loaders write here too.
         self.minutes = clean_html(self.minutes)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            self._check_fewer_places()
+            super().save(*args, **kwargs)
+
+    @staticmethod
+    def _capacity_error(taken):
+        return _("%(taken)s people already hold a place; the capacity cannot be lower.") % {"taken": taken}
+
+    def _check_fewer_places(self):
+        """Fewer places than stored: count those taken under the row lock that registrations take.
+
+        clean() counts without it, so a registration committed between clean() and the save would
+        otherwise leave more places taken than the new capacity (SECURITY.md item 18). Only a lower
+        capacity needs the lock; the same or more places can never be overbooked.
+        """
+        if self.pk is None or self.capacity is None:
+            return
+        stored = Activity.objects.filter(pk=self.pk).values_list("capacity", flat=True).first()
+        if stored is not None and self.capacity >= stored:
+            return
+        list(Activity.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))  # the lock register_many takes
+        taken = self.registrations.filter(status__in=COUNTED_STATUSES).count()
+        if self.capacity < taken:
+            raise ValidationError({"capacity": self._capacity_error(taken)})
 
     # --- state --------------------------------------------------------------
 

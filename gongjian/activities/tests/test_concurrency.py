@@ -8,6 +8,8 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongjian.activities.choices import RegistrationStatus as S
 from gongjian.lib.testing import api_client_for
@@ -109,3 +111,67 @@ def test_it_never_overbooks_in_a_long_sequence_of_sign_ups_and_cancellations(wor
         order.extend(r.person_id for r in holder.cancel())
         assert activity.places_taken() <= 3
     assert order[-2:] == [people[0].pk, people[1].pk]
+
+
+def taken_message(n):
+    return gettext("%(taken)s people already hold a place; the capacity cannot be lower.") % {"taken": n}
+
+
+@pytest.fixture
+def lowered_capacity_race(world):
+    """An activity of 5 places with 2 taken; a sign-up lands after a lower capacity's check, before its save."""
+    from unittest import mock
+
+    from gongjian.activities.models import Activity
+
+    activity = make_activity(world.own_org, capacity=5)
+    for person in make_people(world.own_branch, 2):
+        activity.register(person)
+    late = make_people(world.own_branch, 1)[0]
+    clean = Activity.full_clean
+
+    def clean_then_someone_registers(self, *args, **kwargs):
+        clean(self, *args, **kwargs)
+        # The stored capacity is still 5: the newcomer gets a place.
+        Activity.objects.get(pk=self.pk).register(late)
+
+    with mock.patch.object(Activity, "full_clean", clean_then_someone_registers):
+        yield activity
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_lower_capacity_when_a_place_was_taken_after_its_check(lowered_capacity_race):
+    from django.core.exceptions import ValidationError
+
+    activity = lowered_capacity_race
+    activity.capacity = 2
+    activity.full_clean()  # two places taken when it looked: 2 passes
+    with pytest.raises(ValidationError) as e:
+        activity.save()
+    assert e.value.message_dict["capacity"] == [taken_message(3)]
+    activity.refresh_from_db()
+    assert activity.capacity == 5 and activity.places_taken() == 3
+
+
+@pytest.mark.django_db
+def test_it_answers_the_api_with_the_capacity_error_instead_of_overbooking(world, api_for, lowered_capacity_race):
+    activity = lowered_capacity_race
+    response = api_for(world.org_admin).patch(f"/api/v1/activities/{activity.uuid}/", {"capacity": 2}, format="json")
+    assert response.status_code == 400 and "capacity" in response.json()
+    activity.refresh_from_db()
+    assert activity.capacity == 5 and activity.places_taken() == 3
+
+
+@pytest.mark.django_db
+def test_it_shows_the_capacity_error_on_the_edit_form_instead_of_overbooking(world, client_for, lowered_capacity_race):
+    from django.urls import reverse
+
+    from .test_views import form_data
+
+    activity = lowered_capacity_race
+    when = {key: timezone.localtime(getattr(activity, key)).strftime("%Y-%m-%dT%H:%M") for key in ("starts_at", "ends_at")}
+    response = client_for(world.org_admin).post(reverse("activities:edit", args=[activity.uuid]), form_data(world, capacity="2", **when))
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [taken_message(3)]
+    activity.refresh_from_db()
+    assert activity.capacity == 5 and activity.places_taken() == 3
