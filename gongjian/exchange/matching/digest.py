@@ -62,14 +62,8 @@ def sections_for(user, paths: list[str]) -> list[dict]:
     sections = []
     for item in open_items(paths):
         kind = "resources" if item._meta.model_name == "need" else "needs"
-        found = suggest(item, kind, PER_ITEM)
-        # Suggestions are open items, which every signed-in member may see; check anyway, as the match tab does.
-        visible = (
-            set(type(found[0].target).objects.visible_to(user).filter(pk__in=[s.target.pk for s in found]).values_list("pk", flat=True))
-            if found
-            else set()
-        )
-        found = [s for s in found if s.target.pk in visible]
+        # Open items, which every signed-in member may see; loaded through visible_to(user) anyway, as on the match tab.
+        found = suggest(item, kind, PER_ITEM, user=user)
         if found:
             sections.append({"item": item, "is_need": kind == "resources", "suggestions": found})
     return sections

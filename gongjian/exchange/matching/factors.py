@@ -232,15 +232,18 @@ LEVEL_REASONS = {
 }
 
 
+SECTOR_ABBREVIATIONS = {
+    1: lambda: pgettext("sector abbreviation", "Government"),  # 政
+    2: lambda: pgettext("sector abbreviation", "School"),  # 校
+    3: lambda: pgettext("sector abbreviation", "Enterprise"),  # 企
+    4: lambda: pgettext("sector abbreviation", "Social"),  # 社
+    5: lambda: pgettext("sector abbreviation", "Other"),  # 其他
+}
+
+
 def sector_abbreviation(code: int) -> str:
-    names = {
-        1: pgettext("sector abbreviation", "Government"),  # 政
-        2: pgettext("sector abbreviation", "School"),  # 校
-        3: pgettext("sector abbreviation", "Enterprise"),  # 企
-        4: pgettext("sector abbreviation", "Social"),  # 社
-        5: pgettext("sector abbreviation", "Other"),  # 其他
-    }
-    return names.get(code, "")
+    name = SECTOR_ABBREVIATIONS.get(code)
+    return name() if name else ""
 
 
 def reasons(probe: Probe, part: dict[str, float], doc_sector: int, capacity_text: str, kind: str = "resources") -> list[str]:

@@ -9,7 +9,7 @@ Version: every index records the stamp of the table it was built from (row count
 updated_at, open rows) and the newest updated_at of the organizations. Every write to a need or resource
 changes that stamp, including status moves done with UPDATE and archiving, and so does every save of an
 organization, so it is a version counter kept by the database itself. Each search compares the stamps
-(two aggregate queries) and catches up when they differ, so a process always answers from current data;
+(one statement) and catches up when they differ, so a process always answers from current data;
 normally the background task (signals.py → tasks.py) has caught up already and the search only pays the
 comparison. This is also how several hosts, each with its own index on local disk, stay current with
 one database: the task runs on one host, the others catch up at their next search (docs/deployment.md).
@@ -36,11 +36,10 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.utils import timezone
 
-from . import synonyms
 from .engine import Doc, MatchIndex, document_grams, document_terms, leading_number, place_names
-from .factors import AREA_LEVEL, KIND_CODE, LEVELS, SECTOR_CODE, Probe
+from .factors import AREA_LEVEL, KIND_CODE, LEVELS, SECTOR_CODE
 
 KINDS = ("resources", "needs")
 CATCH_UP_WINDOW = datetime.timedelta(minutes=10)
@@ -71,12 +70,47 @@ def location() -> Path | None:
 
 
 def db_stamp(kind: str) -> list:
-    """[rows, newest updated_at, open rows] of the table, and the newest updated_at of the organizations."""
-    model = model_for(kind)
-    open_rows = Count("pk", filter=Q(pk__in=model.objects.open().values("pk")))
-    row = model._base_manager.aggregate(n=Count("pk"), t=Max("updated_at"), o=open_rows)
-    orgs = apps.get_model("orgs", "Organization")._base_manager.aggregate(t=Max("updated_at"))["t"]
-    return [row["n"], row["t"].isoformat() if row["t"] else "", row["o"], orgs.isoformat() if orgs else ""]
+    """[rows, newest updated_at, open rows] of the table, and the newest updated_at of the organizations.
+
+    Read before every suggestion, so in one statement whose SQL is compiled once per process and
+    database (the text of a query, not rows): compiling the ORM aggregate each time cost more than the
+    ranking it guards.
+    """
+    key = (connection.alias, connection.settings_dict.get("NAME"), kind)
+    if key not in _stamp_sql:
+        _stamp_sql[key] = stamp_statement(model_for(kind))
+    sql, params = _stamp_sql[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows, newest, open_rows, newest_org = cursor.fetchone()
+    return [rows, _moment(newest), open_rows, _moment(newest_org)]
+
+
+_stamp_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def stamp_statement(model) -> tuple[str, tuple]:
+    quote = connection.ops.quote_name
+    table, updated = quote(model._meta.db_table), quote(model._meta.get_field("updated_at").column)
+    open_sql, open_params = model.objects.open().values("pk").query.sql_with_params()
+    Organization = apps.get_model("orgs", "Organization")
+    orgs, org_updated = quote(Organization._meta.db_table), quote(Organization._meta.get_field("updated_at").column)
+    sql = (
+        f"SELECT COUNT(*), MAX({updated}), (SELECT COUNT(*) FROM ({open_sql}) o), "  # noqa: S608 - names quoted from the models, the open() subquery compiled by the ORM
+        f"(SELECT MAX({org_updated}) FROM {orgs}) FROM {table}"
+    )
+    return sql, tuple(open_params)
+
+
+def _moment(value) -> str:
+    """An updated_at as the ORM would read it (SQLite hands back text, PostgreSQL an aware datetime), in ISO format."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.astimezone(datetime.UTC).isoformat()
 
 
 # --------------------------------------------------------------------------- documents
@@ -306,62 +340,3 @@ def forget():
     """Drop this process's indexes (tests, or after moving the index directory)."""
     with _lock:
         _slots.clear()
-
-
-# --------------------------------------------------------------------------- the asking side
-
-
-def partners_of(organization) -> frozenset[int]:
-    """Organizations that have worked with this one or its parent units: pairings, agreements, projects, accepted claims."""
-    ids = {organization.pk, *organization.ancestor_ids()}
-    found: set[int] = set()
-
-    def model(label):
-        try:
-            return apps.get_model(label)
-        except LookupError:
-            return None  # the app is not installed: that kind of cooperation cannot exist
-
-    if Pairing := model("agreements.Pairing"):
-        for a, b in Pairing._base_manager.filter(Q(org_a__in=ids) | Q(org_b__in=ids)).values_list("org_a_id", "org_b_id"):
-            found.update((a, b))
-    if Party := model("agreements.AgreementParty"):
-        signed = Party._base_manager.filter(organization__in=ids).exclude(agreement__status="draft").values("agreement_id")
-        found.update(Party._base_manager.filter(agreement_id__in=signed).values_list("organization_id", flat=True))
-    if Project := model("projects.Project"):
-        for lead, partner in Project._base_manager.filter(Q(lead__in=ids) | Q(partners__in=ids)).values_list("lead_id", "partners"):
-            found.update(x for x in (lead, partner) if x)
-    if Claim := model("exchange.Claim"):
-        accepted = Claim._base_manager.filter(status="accepted").filter(
-            Q(claimant__in=ids) | Q(need__organization__in=ids) | Q(resource__organization__in=ids)
-        )
-        for row in accepted.values_list("claimant_id", "need__organization_id", "resource__organization_id"):
-            found.update(x for x in row if x)
-    return frozenset(found - ids)
-
-
-def probe_for(obj) -> Probe:
-    """The asking side of a query: a need looking for resources or a resource looking for needs."""
-    org = obj.organization
-    path = obj.region.path if obj.region_id else (org.region.path if org.region_id else "")
-    is_resource = obj._meta.model_name == "resource"
-    info = region_info([path])
-    places = places_on(path, info)
-    terms = document_terms(obj.title, obj.description, places)
-    groups = (*synonyms.thesaurus(), *synonyms.database_groups())
-    related = obj.category.related.values_list("pk", flat=True) if obj.category_id else ()
-    return Probe(
-        terms=terms,
-        grams=document_grams(obj.title, obj.description, places),
-        synonyms=synonyms.expand(f"{obj.title}。{obj.description}", terms, groups),
-        related=frozenset(related),
-        seeks=KIND_CODE.get(obj.seeks, 0),
-        offers=KIND_CODE.get(obj.offers, 0),
-        area_level=AREA_LEVEL.get(obj.service_area, 0) if is_resource else 0,
-        category=obj.category_id or 0,
-        regions=region_slots(path, {pk: level for pk, (level, _name) in info.items()}),
-        sector=SECTOR_CODE.get(org.sector, 0),
-        capacity=obj.capacity if is_resource else leading_number(obj.scale),
-        org=org.pk,
-        partners=partners_of(org),
-    )

@@ -1,7 +1,8 @@
 """Synonyms (同义词) asked for at query time, at a lower weight than the literal words.
 
 Two sources: the domain thesaurus shipped in synonyms.txt beside this module, and the groups
-alliance admins add in the UI (exchange.SynonymGroup). A group is a set of words people use for the
+alliance admins add in the UI (exchange.SynonymGroup, read with the rest of the asking side in
+asking.py at each suggestion). A group is a set of words people use for the
 same thing (残疾人 / 残障人士, 未成年人 / 青少年). When the asker's text contains one word of a group,
 the query also asks for the index terms of the group's other words, each at SYNONYM_WEIGHT.
 
@@ -34,13 +35,6 @@ def parse(lines: Iterable[str]) -> list[tuple[str, ...]]:
 def thesaurus() -> tuple[tuple[str, ...], ...]:
     """The shipped thesaurus: a file of the release, read once per process (not database rows)."""
     return tuple(parse(THESAURUS.read_text(encoding="utf-8").splitlines()))
-
-
-def database_groups() -> list[tuple[str, ...]]:
-    """The groups alliance admins added, read at each query (one small query: no rows are kept between queries)."""
-    from gongjian.exchange.models import SynonymGroup
-
-    return parse(SynonymGroup.objects.in_use().values_list("words", flat=True))
 
 
 def expand(text: str, terms: Iterable[str], groups: Iterable[tuple[str, ...]], weight: float = SYNONYM_WEIGHT) -> dict[str, float]:

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from gongjian.exchange.matching import store, suggestions_for_need, suggestions_for_resource
+from gongjian.exchange.matching import asking, store, suggestions_for_need, suggestions_for_resource
 from gongjian.exchange.models import Need, Resource
 from gongjian.exchange.tasks import refresh_match_index
 from gongjian.orgs.models import Organization, Region
@@ -151,18 +151,18 @@ def test_it_counts_agreements_projects_and_accepted_claims_as_cooperation(world,
     draft = Agreement.objects.create(title="谈约中")
     AgreementParty.objects.create(agreement=draft, organization=world.own_org)
     AgreementParty.objects.create(agreement=draft, organization=company)
-    assert store.partners_of(world.own_org) == {world.foreign_org.pk}
+    assert asking.partners_of(world.own_org) == {world.foreign_org.pk}
     # A branch inherits its unit's cooperation.
-    assert store.partners_of(world.own_branch) == {world.foreign_org.pk}
+    assert asking.partners_of(world.own_branch) == {world.foreign_org.pk}
 
     project = Project.objects.create(title="采样亭改造", lead=company)
     project.partners.add(world.foreign_org)
-    assert store.partners_of(world.foreign_org) == {world.own_org.pk, company.pk}
+    assert asking.partners_of(world.foreign_org) == {world.own_org.pk, company.pk}
 
     need = make_need(title="实习岗位", organization=company, publish=True)
     claim = need.claim(world.own_org, by=world.org_admin)
     claim.accept(company_admin)
-    assert company.pk in store.partners_of(world.own_org)
+    assert company.pk in asking.partners_of(world.own_org)
 
 
 def test_it_loads_the_suggested_items_in_one_query(world, booths, make_resource):

@@ -1,8 +1,5 @@
 """The pages: lists with filters and constant queries, detail tabs, claiming through forms, permissions."""
 
-import sys
-import types
-from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection
@@ -182,35 +179,24 @@ class TestDetail:
         assert client_for(world.outsider).get(need.get_absolute_url()).context["claim_form"] is None
         assert client_for(world.member).get(need.get_absolute_url()).context["claim_form"] is None
 
-    def test_it_shows_suggestions_from_the_matching_engine(self, world, client_for, make_need, make_resource, monkeypatch):
+    def test_it_shows_suggestions_from_the_matching_engine(self, world, client_for, make_need, make_resource):
+        from gongjian.exchange.matching import store
+
+        store.forget()
         need = make_need(publish=True)
-        resource = make_resource(publish=True)
-        hidden = make_resource(title="草稿资源")
-
-        @dataclass
-        class Suggestion:
-            target: object
-            score: float
-            reasons: list = field(default_factory=list)
-            matched_terms: list = field(default_factory=list)
-
-        engine = types.SimpleNamespace(
-            suggestions_for_need=lambda n, limit=10: [Suggestion(resource, 0.91, ["设计", "同街镇"]), Suggestion(hidden, 0.5)],
-            suggestions_for_resource=lambda r, limit=10: [Suggestion(need, 0.91, ["设计"])],
-        )
-        monkeypatch.setitem(sys.modules, "gongjian.exchange.matching", engine)
+        resource = make_resource(title="学生设计团队承接采样亭改造设计", publish=True)
+        draft = make_resource(title="采样亭改造设计草稿")
         response = client_for(world.outsider).get(need.get_absolute_url() + "?tab=matches")
         body = response.content.decode()
-        assert str(resource.uuid) in body and "同街镇" in body
-        # A draft resource is not the viewer's to see, even if the engine suggests it.
-        assert str(hidden.uuid) not in body
+        assert str(resource.uuid) in body and "同类别" in body
+        # A draft is nobody's suggestion: the engine loads targets through open() and visible_to(user).
+        assert str(draft.uuid) not in body
         api = client_for(world.outsider).get(f"/api/v1/exchange/needs/{need.uuid}/suggestions/").json()
-        assert [(s["target"]["uuid"], s["reasons"]) for s in api] == [(str(resource.uuid), ["设计", "同街镇"])]
+        assert [s["target"]["uuid"] for s in api] == [str(resource.uuid)] and "同类别" in api[0]["reasons"]
+        store.forget()
 
-    def test_it_shows_an_empty_match_tab_without_suggestions(self, world, client_for, make_need, monkeypatch):
-        engine = types.SimpleNamespace(suggestions_for_need=lambda n, limit=10: [], suggestions_for_resource=lambda r, limit=10: [])
-        monkeypatch.setitem(sys.modules, "gongjian.exchange.matching", engine)
-        need = make_need(publish=True)
+    def test_it_shows_an_empty_match_tab_without_suggestions(self, world, client_for, make_need):
+        need = make_need(publish=True)  # nothing else is published: nothing to suggest
         response = client_for(world.member).get(need.get_absolute_url() + "?tab=matches", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-pane")
         body = response.content.decode()
         assert 'id="no-suggestions"' in body and "<html" not in body
