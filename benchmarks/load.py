@@ -189,6 +189,18 @@ class Browser(FastHttpUser):
 ACCOUNTS = {}
 
 
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def add(self):
+        self.n += 1
+
+
+# Users of the current run that have signed in.
+SIGNED_IN = Counter()
+
+
 def next_account(kind):
     return next(ACCOUNTS[kind])
 
@@ -201,6 +213,7 @@ class Member(Browser):
         self.registered = set()
         if not self.log_in(self.username):
             raise StopUser()
+        SIGNED_IN.add()
 
     @task(5)
     def browse(self):
@@ -240,6 +253,7 @@ class Admin(Browser):
         account = next_account("admins")
         if not self.log_in(account["username"], account.get("totp_key")):
             raise StopUser()
+        SIGNED_IN.add()
 
     @task(4)
     def filter_lists(self):
@@ -261,6 +275,7 @@ class ApiClient(Browser):
 
     def on_start(self):
         self.token = next_account("tokens")
+        SIGNED_IN.add()
 
     @task
     def page_through(self):
@@ -280,6 +295,9 @@ class ApiClient(Browser):
 
 class Trivial(Browser):
     fixed_count = 0
+
+    def on_start(self):
+        SIGNED_IN.add()
 
     @task
     def health(self):
@@ -368,10 +386,12 @@ def run(url, users, samples, phase, seconds=None, until=None, spawn_rate=None):
     runner = env.create_local_runner()
     count = sum(u.fixed_count for u in users)
     samples.phase = phase
+    SIGNED_IN.n = 0
     runner.start(count, spawn_rate=spawn_rate or count)
-    while runner.user_count < count:  # spawning
+    deadline = time.monotonic() + 300
+    # The window opens once every user has signed in (the burst's members already have).
+    while (runner.user_count < count or (until is None and SIGNED_IN.n < count)) and time.monotonic() < deadline:
         gevent.sleep(0.1)
-    gevent.sleep(2.0 if seconds else 0)  # past the logins
     start = time.monotonic()
     if until is not None:
         until.wait(timeout=seconds)
