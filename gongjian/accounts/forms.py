@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Person
+from gongjian.orgs.pickers import use_picker
 
 from .choices import AdminRole
 from .models import User
@@ -105,7 +106,7 @@ class UserCreateForm(auth_forms.BaseUserCreationForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["password1"].label = _("Initial password")
-        self.fields["person"].queryset = person_choices()
+        use_picker(self, "person", "people-unlinked", person_choices())
         add_bootstrap_classes(self)
 
     def save(self, commit=True):
@@ -122,7 +123,7 @@ class UserEditForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_choices(self.instance)
+        use_picker(self, "person", "people-unlinked", person_choices(self.instance))
 
 
 class PasswordResetForm(auth_forms.SetPasswordForm):

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.agreements.models import PracticeBase
 from gongjian.lib.forms import ScopedModelForm
-from gongjian.orgs.models import Organization, Person
+from gongjian.orgs.models import Person
+from gongjian.orgs.pickers import picker, use_picker
 
 from .access import group_candidates, group_organizations
 from .models import Activity, ActivityPhoto, Series
@@ -35,15 +36,12 @@ class ActivityForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         for name in DATETIME_FIELDS:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        self.fields["host"].queryset = Organization.objects.active().editable_by(self.user)
-        directory = Organization.objects.directory()
-        self.fields["co_hosts"].queryset = directory
-        self.fields["invited_orgs"].queryset = directory
-        self.fields["speakers"].queryset = Person.objects.speakers()
+        use_picker(self, "host", "organizations-editable")
+        use_picker(self, "co_hosts", "organizations-directory")
+        use_picker(self, "invited_orgs", "organizations-directory")
+        use_picker(self, "speakers", "speakers")
         self.fields["series"].queryset = Series.objects.all()
         self.fields["practice_base"].queryset = PracticeBase.objects.active().select_related("host")
-        for name in ("co_hosts", "invited_orgs", "speakers"):
-            self.fields[name].widget.attrs["size"] = 8
         self._old_capacity = self.instance.capacity if self.instance.pk else None
 
     def clean(self):
@@ -82,7 +80,7 @@ class SeriesForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.active().editable_by(self.user)
+        use_picker(self, "organization", "organizations-editable")
 
 
 class PhotoForm(ScopedModelForm):
@@ -95,7 +93,7 @@ class PhotoForm(ScopedModelForm):
 class GroupRegistrationForm(forms.Form):
     """An org admin registers several members of one organization at once."""
 
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none(), to_field_name="uuid")
+    organization = picker("organizations-editable", label=_("Organization"))
     people = forms.ModelMultipleChoiceField(
         label=_("Members"), queryset=Person.objects.none(), to_field_name="uuid", widget=forms.CheckboxSelectMultiple
     )
@@ -103,7 +101,7 @@ class GroupRegistrationForm(forms.Form):
     def __init__(self, *args, user=None, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = group_organizations(user)
-        self.fields["organization"].widget.attrs["class"] = "form-select"
+        self.fields["organization"].widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
         if organization is not None:
             self.fields["people"].queryset = group_candidates(organization)
 

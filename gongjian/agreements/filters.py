@@ -1,29 +1,20 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from gongjian.activities.choices import Track
 from gongjian.lib.filtering import FilterSet
-from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import PickerFilter
 
 from .choices import AgreementStatus, AllianceKind, BaseKind, HonorKind, HonorLevel, PairingStatus
 from .models import Agreement, AgreementParty, Alliance, Honor, Pairing, PracticeBase
 
 
-def _organizations(request):
-    return Organization.objects.directory()
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class OrganizationFilter(django_filters.ModelChoiceFilter):
-    """An organization given by its UUID."""
+class OrganizationFilter(PickerFilter):
+    """An organization of the alliance given by its UUID."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", _organizations)
-        kwargs.setdefault("to_field_name", "uuid")
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, source="organizations-directory", **kwargs)
 
 
 class SearchFilterSet(FilterSet):

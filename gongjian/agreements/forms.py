@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.lib.access import scope_for
 from gongjian.lib.effective import PastDateInput
 from gongjian.lib.forms import ScopedModelForm
-from gongjian.orgs.models import Organization, Person
+from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import choices_for, picker, use_picker
 
 from .models import Agreement, AgreementParty, Alliance, AllianceMember, Honor, HonorRecipient, Obligation, Pairing, PracticeBase
 from .uploads import check_upload
@@ -19,13 +20,19 @@ def own_organizations(user):
     return Organization.objects.active().editable_by(user).only("pk", "uuid", "name")
 
 
+def _acting_for(user):
+    """The source and queryset of a field naming the organization a user acts for: any
+    organization for alliance admins, those they administer for everyone else."""
+    if scope_for(user).everything:
+        return "organizations-directory", Organization.objects.directory()
+    return "organizations-editable", own_organizations(user)
+
+
 class AgreementForm(ScopedModelForm):
     """Create or edit a draft; on creation the user's own party and the partner parties are set too."""
 
-    own_party = forms.ModelChoiceField(
-        label=_("Your organization"), queryset=Organization.objects.none(), help_text=_("The party you sign for.")
-    )
-    partners = forms.ModelMultipleChoiceField(label=_("Other parties"), queryset=Organization.objects.none(), required=False)
+    own_party = picker("organizations-editable", label=_("Your organization"), help_text=_("The party you sign for."))
+    partners = picker("organizations-directory", multiple=True, label=_("Other parties"), required=False)
 
     class Meta:
         model = Agreement
@@ -42,7 +49,6 @@ class AgreementForm(ScopedModelForm):
         else:
             self.fields["own_party"].queryset = own_organizations(self.user)
             self.fields["partners"].queryset = Organization.objects.directory()
-            self.fields["partners"].widget.attrs["size"] = 8
 
     def clean_drafted_on(self):
         # A new agreement's instance already holds today.
@@ -71,14 +77,13 @@ class AgreementForm(ScopedModelForm):
 
 
 class PartyForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = picker("organizations-directory", label=_("Organization"))
     role = forms.CharField(label=_("Role"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.directory()
-        self.fields["organization"].empty_label = _("Choose an organization to add")
-        self.fields["organization"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["organization"].widget.attrs.update({"class": "form-select form-select-sm", "data-placeholder": _("Choose an organization to add")})
         self.fields["role"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("e.g. 甲方, 乙方")})
 
 
@@ -122,10 +127,8 @@ class PairingForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_a"].queryset = (
-            own_organizations(self.user) if not scope_for(self.user).everything else Organization.objects.directory()
-        )
-        self.fields["org_b"].queryset = Organization.objects.directory()
+        use_picker(self, "org_a", *_acting_for(self.user))
+        use_picker(self, "org_b", "organizations-directory")
         self.fields["agreement"].queryset = Agreement.objects.active().visible_to(self.user)
         if self.instance.pk:
             # Re-pairing different organizations is a new pairing, not an edit.
@@ -133,7 +136,7 @@ class PairingForm(ScopedModelForm):
 
 
 class AllianceForm(ScopedModelForm):
-    member_orgs = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Organization.objects.none(), required=False)
+    member_orgs = picker("organizations-directory", multiple=True, label=_("Members"), required=False)
 
     class Meta:
         model = Alliance
@@ -143,11 +146,10 @@ class AllianceForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = scope_for(self.user).everything
-        self.fields["lead"].queryset = Organization.objects.directory() if everything else own_organizations(self.user)
+        use_picker(self, "lead", *_acting_for(self.user))
         self.fields["member_orgs"].queryset = Organization.objects.directory()
-        self.fields["member_orgs"].widget.attrs["size"] = 8
         if self.instance.pk:
-            self.fields["member_orgs"].initial = list(self.instance.members.values_list("pk", flat=True))
+            self.fields["member_orgs"].initial = list(self.instance.members.values_list("uuid", flat=True))
             if not everything:
                 self.fields["lead"].disabled = True
 
@@ -183,19 +185,16 @@ class PracticeBaseForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        everything = scope_for(self.user).everything
-        self.fields["host"].queryset = Organization.objects.directory() if everything else own_organizations(self.user)
-        self.fields["partners"].queryset = Organization.objects.directory()
-        self.fields["partners"].widget.attrs["size"] = 8
+        use_picker(self, "host", *_acting_for(self.user))
+        use_picker(self, "partners", "organizations-directory")
+        use_picker(self, "region", "regions")
         self.fields["agreement"].queryset = Agreement.objects.active().visible_to(self.user)
         self.fields["alliance"].queryset = Alliance.objects.active().visible_to(self.user)
 
 
 class HonorForm(ScopedModelForm):
-    recipient_orgs = forms.ModelMultipleChoiceField(
-        label=_("Recipient organizations"), queryset=Organization.objects.none(), required=False
-    )
-    recipient_people = forms.ModelMultipleChoiceField(label=_("Recipient people"), queryset=Person.objects.none(), required=False)
+    recipient_orgs = picker("organizations-directory", multiple=True, label=_("Recipient organizations"), required=False)
+    recipient_people = picker("people", multiple=True, label=_("Recipient people"), required=False)
 
     class Meta:
         model = Honor
@@ -205,14 +204,13 @@ class HonorForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = Organization.objects.directory()
+        use_picker(self, "issuer", "organizations-directory")
         self.fields["recipient_orgs"].queryset = Organization.objects.directory()
-        self.fields["recipient_orgs"].widget.attrs["size"] = 6
-        self.fields["recipient_people"].queryset = Person.objects.active().visible_to(self.user)
+        self.fields["recipient_people"].queryset = choices_for("people", self.user)
         if self.instance.pk:
-            recipients = list(self.instance.recipients.all())
-            self.fields["recipient_orgs"].initial = [r.organization_id for r in recipients if r.organization_id]
-            self.fields["recipient_people"].initial = [r.person_id for r in recipients if r.person_id]
+            recipients = list(self.instance.recipients.select_related("organization", "person"))
+            self.fields["recipient_orgs"].initial = [r.organization.uuid for r in recipients if r.organization_id]
+            self.fields["recipient_people"].initial = [r.person.uuid for r in recipients if r.person_id]
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

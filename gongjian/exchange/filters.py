@@ -6,18 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.choices import Sector
-from gongjian.orgs.models import Organization, Region
+from gongjian.orgs.pickers import PickerFilter
 
 from .choices import ClaimStatus, ListKind, NeedStatus, ResourceStatus
 from .models import Category, Claim, ListRelease, Need, Resource
-
-
-def _organizations(request):
-    return Organization.objects.directory().order_by("name")
-
-
-def _regions(request):
-    return Region.objects.order_by("path")
 
 
 class ListingFilterSet(FilterSet):
@@ -25,10 +17,8 @@ class ListingFilterSet(FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
-    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=_regions, method="filter_region")
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=_organizations, field_name="organization", to_field_name="uuid"
-    )
+    region = PickerFilter(label=_("Region"), source="regions", method="filter_region")
+    organization = PickerFilter(label=_("Organization"), source="organizations-directory", field_name="organization")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, field_name="organization__sector")
 
     def filter_search(self, queryset, name, value):

@@ -3,31 +3,19 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from gongjian.lib.filtering import FilterSet
-from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import PickerFilter
 
 from .choices import ArticleStatus, Category
 from .models.articles import Article
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class OrganizationFilter(django_filters.ModelChoiceFilter):
-    """An organization given by its UUID."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", lambda request: Organization.objects.directory())
-        kwargs.setdefault("to_field_name", "uuid")
-        super().__init__(*args, **kwargs)
 
 
 class ArticleFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ArticleStatus.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    organization = OrganizationFilter(label=_("Publishing organization"))
+    organization = PickerFilter(label=_("Publishing organization"), source="organizations-directory")
 
     class Meta:
         model = Article

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import use_picker
 
 from .models import Article
 
@@ -43,16 +44,15 @@ class ArticleForm(ScopedModelForm):
             "activities": forms.SelectMultiple(attrs={"size": 6}),
             "agreements": forms.SelectMultiple(attrs={"size": 6}),
             "projects": forms.SelectMultiple(attrs={"size": 6}),
-            "organizations": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = writable_organizations(self.user)
+        use_picker(self, "organization", "organizations", writable_organizations(self.user))
         self.fields["activities"].queryset = _visible("activities", "Activity", self.user).order_by("-starts_at")
         self.fields["agreements"].queryset = _visible("agreements", "Agreement", self.user)
         self.fields["projects"].queryset = _visible("projects", "Project", self.user)
-        self.fields["organizations"].queryset = Organization.objects.directory().order_by("path")
+        use_picker(self, "organizations", "organizations-directory")
 
 
 SMALL = "form-control form-control-sm"

@@ -13,41 +13,35 @@ from drf_spectacular.utils import extend_schema_field
 from gongjian.lib.filtering import AlwaysBoundFilterSet
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
-from .forms import NameChoiceField, TreeChoiceField
+from .forms import NameChoiceField
 from .models import CapabilityTag, Membership, Organization, Person, Region
+from .pickers import PickerFilter
 
 # Filter querysets are given as functions, evaluated for each request's form field: a
 # QuerySet held by a filter would be shared by every request that copies the filter
 # (lib.filtering), and some of them depend on the user.
 
 
-def _all_regions(request):
-    return Region.objects.all()
-
-
 def _all_tags(request):
     return CapabilityTag.objects.all()
-
-
-def _visible_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user)
-
-
-class TreeChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = TreeChoiceField
 
 
 class NameChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = NameChoiceField
 
 
+def _visible_organizations(request):
+    # Archived organizations too: a list of archived rows is filtered by them.
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.visible_to(request.user)
+
+
 class RegionFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
     level = django_filters.TypedChoiceFilter(label=_("Level"), choices=RegionLevel.choices, coerce=int)
-    parent = django_filters.ModelChoiceFilter(label=_("Parent region"), queryset=_all_regions, to_field_name="uuid")
-    within = TreeChoiceFilter(label=_("Within region"), queryset=_all_regions, to_field_name="uuid", method="filter_within")
+    parent = PickerFilter(label=_("Parent region"), source="regions")
+    within = PickerFilter(label=_("Within region"), source="regions", method="filter_within")
 
     class Meta:
         model = Region
@@ -62,18 +56,10 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
-    region = TreeChoiceFilter(
-        label=_("Region"),
-        queryset=_all_regions,
-        to_field_name="uuid",
-        method="filter_region",
-        help_text=_("Includes the regions below it."),
-    )
+    region = PickerFilter(label=_("Region"), source="regions", method="filter_region", help_text=_("Includes the regions below it."))
     tag = NameChoiceFilter(label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrgStatus.choices)
-    parent = django_filters.ModelChoiceFilter(
-        label=_("Parent organization"), queryset=_visible_organizations, to_field_name="uuid", field_name="parent"
-    )
+    parent = PickerFilter(label=_("Parent organization"), source="organizations", queryset=_visible_organizations, field_name="parent")
     archived = django_filters.BooleanFilter(
         label=_("Show archived"),
         method="filter_archived",
@@ -104,9 +90,7 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
 
 class PersonFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", help_text=_("Name, pinyin initials or full phone number."))
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=_visible_organizations, to_field_name="uuid", method="filter_organization"
-    )
+    organization = PickerFilter(label=_("Organization"), source="organizations", queryset=_visible_organizations, method="filter_organization")
     is_speaker = django_filters.BooleanFilter(label=_("In the expert pool"), widget=BooleanWidget)
     topic = django_filters.CharFilter(label=_("Lecture topic"), method="filter_topic")
     archived = django_filters.BooleanFilter(label=_("Show archived"), method="filter_archived", widget=BooleanWidget)
@@ -142,9 +126,7 @@ class PersonFilterSet(AlwaysBoundFilterSet):
 
 
 class MembershipFilterSet(AlwaysBoundFilterSet):
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=_visible_organizations, to_field_name="uuid", field_name="organization"
-    )
+    organization = PickerFilter(label=_("Organization"), source="organizations", queryset=_visible_organizations, field_name="organization")
     person = django_filters.UUIDFilter(label=_("Person"), field_name="person__uuid")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=MembershipRole.choices)
     current = django_filters.BooleanFilter(label=_("Current only"), method="filter_current", widget=BooleanWidget)

@@ -4,13 +4,10 @@ Rules live in Model.clean() and constraints; these forms only limit choices to
 what the user may use and translate list fields to one-item-per-line text.
 """
 
-from html import escape
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
@@ -19,39 +16,12 @@ from gongjian.lib.refdata import kept_rows
 
 from .choices import MembershipRole
 from .models import CapabilityTag, Membership, Organization, Person, Region
-
-
-def _indented(name, path):
-    return "\u3000" * max(path.count("/") - 2, 0) + name
-
-
-class TreeChoiceIterator(forms.models.ModelChoiceIterator):
-    """Options from (key, name, path) rows: every region can be an option, and building a
-    model instance for each took most of the time of rendering the directory's filters."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        key = self.field.to_field_name or "pk"
-        if self.queryset.model is Region:
-            yield from kept_rows(self.queryset, f"tree:{key}", lambda queryset: self.options(queryset, key))
-        else:
-            yield from self.options(self.queryset, key)
-
-    @staticmethod
-    def options(queryset, key):
-        # The value as text: that is how a form compares it with the submitted one. Both are
-        # escaped here, once for the kept rows, not for every page that shows them: a widget
-        # and lists.select_options leave safe text as it is.
-        return [
-            (mark_safe(escape(str(value))), mark_safe(escape(_indented(name, path))))  # noqa: S308  (both go through html.escape right here)
-            for value, name, path in queryset.values_list(key, "name", "path")
-        ]
+from .pickers import choices_for, picker
 
 
 class NameChoiceIterator(forms.models.ModelChoiceIterator):
     """Options (key, name) of a small reference table such as the capability tags, read as
-    values and kept per process like the region tree's (lib.refdata)."""
+    values and kept per process (lib.refdata)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -62,15 +32,6 @@ class NameChoiceIterator(forms.models.ModelChoiceIterator):
 
 class NameChoiceField(forms.ModelChoiceField):
     iterator = NameChoiceIterator
-
-
-class TreeChoiceField(forms.ModelChoiceField):
-    """Options ordered by materialized path and indented by depth, so the select reads like the tree."""
-
-    iterator = TreeChoiceIterator
-
-    def label_from_instance(self, obj):
-        return _indented(str(obj), obj.path)
 
 
 class LinesField(forms.CharField):
@@ -89,7 +50,7 @@ class LinesField(forms.CharField):
 
 
 class RegionForm(ScopedModelForm):
-    parent = TreeChoiceField(label=_("Parent region"), queryset=Region.objects.all(), required=False, to_field_name="uuid")
+    parent = picker("regions", label=_("Parent region"), required=False)
 
     class Meta:
         model = Region
@@ -97,15 +58,16 @@ class RegionForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        regions = choices_for("regions", self.user)
         if self.instance.pk:
-            # A region cannot move under itself; leave its subtree out of the picker.
-            self.fields["parent"].queryset = Region.objects.exclude(path__startswith=self.instance.path)
-        self.fields["parent"].widget.attrs["class"] = "form-select"
+            # A region cannot move under itself.
+            regions = regions.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = regions
 
 
 class OrganizationForm(ScopedModelForm):
-    parent = TreeChoiceField(label=_("Parent organization"), queryset=Organization.objects.none(), required=False, to_field_name="uuid")
-    region = TreeChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="uuid")
+    parent = picker("organizations-editable", label=_("Parent organization"), required=False)
+    region = picker("regions", label=_("Region"), required=False)
     tags = forms.ModelMultipleChoiceField(
         label=_("Capability tags"),
         queryset=CapabilityTag.objects.all(),
@@ -144,15 +106,14 @@ class OrganizationForm(ScopedModelForm):
             if self.instance.parent_id:
                 # Keep showing the current parent even when it lies above the user's scope.
                 parents = parents | Organization.objects.filter(pk=self.instance.parent_id)
-        self.fields["parent"].queryset = parents.order_by("path")
+        self.fields["parent"].queryset = parents
+        self.fields["region"].queryset = choices_for("regions", self.user)
         if not scope.everything:
             # Only the alliance decides whether an organization is active or suspended.
             del self.fields["status"]
             if not self.instance.pk or self.instance.parent_id:
                 # A missing parent is refused by Organization.check_placement, with the API's message.
                 self.fields["parent"].help_text = _("Required: an organization you administer.")
-        for name in ("parent", "region"):
-            self.fields[name].widget.attrs["class"] = "form-select"
 
     def _post_clean(self):
         super()._post_clean()
@@ -165,12 +126,8 @@ class OrganizationForm(ScopedModelForm):
 class PersonForm(ScopedModelForm):
     titles = LinesField(label=_("Titles and honours"), required=False, help_text=_("One per line, e.g. 党的二十大代表."))
     speaker_topics = LinesField(label=_("Lecture topics"), required=False, help_text=_("One per line; needed for the expert pool."))
-    organization = TreeChoiceField(
-        label=_("Organization"),
-        queryset=Organization.objects.none(),
-        required=False,
-        to_field_name="uuid",
-        help_text=_("The new person joins this organization."),
+    organization = picker(
+        "organizations-editable", label=_("Organization"), required=False, help_text=_("The new person joins this organization.")
     )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER, required=False)
     position = forms.CharField(label=_("Position"), max_length=40, required=False, help_text=_("e.g. 书记, 组织委员"))
@@ -187,8 +144,7 @@ class PersonForm(ScopedModelForm):
             for name in ("organization", "role", "position"):
                 del self.fields[name]
             return
-        self.fields["organization"].queryset = Organization.objects.parents_for(self.user).order_by("path")
-        self.fields["organization"].widget.attrs["class"] = "form-select"
+        self.fields["organization"].queryset = Organization.objects.parents_for(self.user)
         self.fields["role"].widget.attrs["class"] = "form-select"
         if not scope_for(self.user).everything:
             # Otherwise the new person would be invisible to the admin who created them.
@@ -212,7 +168,7 @@ class PersonForm(ScopedModelForm):
 class MembershipForm(ScopedModelForm):
     """Add a person to an organization (the organization comes from the page)."""
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(), to_field_name="uuid")
+    person = picker("people", label=_("Person"))
 
     class Meta:
         model = Membership
@@ -223,8 +179,7 @@ class MembershipForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         if organization is not None:
             self.instance.organization = organization
-        self.fields["person"].queryset = Person.objects.visible_to(self.user).active()
-        self.fields["person"].widget.attrs["class"] = "form-select"
+        self.fields["person"].queryset = choices_for("people", self.user)
         self.fields["joined_on"].initial = timezone.localdate()
 
 

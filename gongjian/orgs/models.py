@@ -102,6 +102,12 @@ class RegionQuerySet(models.QuerySet):
     def subtree(self, region):
         return self.filter(path__startswith=region.path)
 
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(models.Q(name__icontains=text) | models.Q(pinyin_initials__contains=text.lower()))
+
 
 class Region(MaterializedPathMixin, TrackedModel):
     """An administrative area: 市 → 区县 → 街镇 → 居村."""
@@ -112,6 +118,7 @@ class Region(MaterializedPathMixin, TrackedModel):
         "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     code = models.CharField(_("administrative code"), max_length=12, blank=True)
+    pinyin_initials = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
 
     objects = RegionQuerySet.as_manager()
 
@@ -131,6 +138,13 @@ class Region(MaterializedPathMixin, TrackedModel):
         self.clean_parent()
         if self.parent_id and self.level is not None and self.parent.level >= self.level:
             raise ValidationError({"level": _("A region must be one level below its parent.")})
+
+    def save(self, *args, **kwargs):
+        self.pinyin_initials = pinyin_keys(self.name)[0]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"pinyin_initials"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("orgs:region_tree") + f"#region-{self.uuid}"

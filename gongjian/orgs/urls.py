@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "orgs"
 
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization_list"),
     path("tree/", views.OrganizationTreeView.as_view(), name="organization_tree"),
+    path("pick/<slug:source>/", pickers.picker_options, name="picker"),
     path("new/", views.OrganizationEditView.as_view(), name="organization_create"),
     path("<uuid:uuid>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("<uuid:uuid>/edit/", views.OrganizationEditView.as_view(), name="organization_edit"),

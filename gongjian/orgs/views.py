@@ -12,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +27,7 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.middleware import mark_no_store
+from gongjian.lib.paging import Window, page_number
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import timeline
@@ -36,24 +37,40 @@ from .listing import attach_tag_names, with_related_columns, with_tag_names
 from .models import Membership, Organization, Person, Region, may_create_organizations
 from .tables import OrganizationTable
 
+TREE_PAGE = 100
 
-def build_forest(nodes, key=lambda node: node.pk):
-    """Nest nodes under their nearest listed ancestor; return the roots, siblings sorted by ``key``.
 
-    A member sees only some organizations of a tree, so a node whose parent is
-    hidden hangs from the closest ancestor that is shown, or becomes a root.
-    (Paths sort as text, "/10/" before "/2/", hence the explicit sibling order.)
+class TreeView(LoginRequiredMixin, View):
+    """A tree shown a level at a time: the top nodes, then a node's children when it is opened.
+
+    ``?parent=<uuid>`` answers that node's children as list items (an HTMX swap into the opened
+    node), ``?page=n`` the next page of a level; each level is read a page at a time, so a page
+    never holds more than ``TREE_PAGE`` nodes however large the tree.
     """
-    by_id = {node.pk: node for node in nodes}
-    roots = []
-    for node in nodes:
-        node.tree_children = []
-    for node in nodes:
-        holder = next((by_id[pk] for pk in reversed(node.ancestor_ids()) if pk in by_id), None)
-        (holder.tree_children if holder is not None else roots).append(node)
-    for node in nodes:
-        node.tree_children.sort(key=key)
-    return sorted(roots, key=key)
+
+    model = None
+    template_name = ""
+    nodes_template_name = ""
+
+    def nodes(self, request, parent):
+        raise NotImplementedError
+
+    def get_extra_context(self, request):
+        return {}
+
+    def get(self, request):
+        parent = get_object_for(request.user, self.model, "view", uuid=request.GET["parent"]) if request.GET.get("parent") else None
+        number = page_number(request.GET.get("page"))
+        window = Window(self.nodes(request, parent), number, TREE_PAGE)
+        context = {
+            "nodes": window.object_list,
+            "parent": parent,
+            "next_page": number + 1 if window.has_next() else None,
+            **self.get_extra_context(request),
+        }
+        if parent is not None or number > 1:
+            return render(request, self.nodes_template_name, context)
+        return render(request, self.template_name, context)
 
 
 def _import_url():
@@ -67,19 +84,22 @@ def _import_url():
 # --- Regions ---------------------------------------------------------------
 
 
-class RegionTreeView(LoginRequiredMixin, View):
-    def get(self, request):
-        regions = list(
-            Region.objects.visible_to(request.user)
-            .annotate(organization_count=Count("organizations", filter=Q(organizations__archived_at__isnull=True)))
-            .order_by("path")
-        )
-        context = {
-            "title": _("Regions"),
-            "roots": build_forest(regions, key=lambda region: (region.code or "~", region.name)),
-            "can_edit": scope_for(request.user).everything,
-        }
-        return render(request, "orgs/region_tree.html", context)
+class RegionTreeView(TreeView):
+    model = Region
+    template_name = "orgs/region_tree.html"
+    nodes_template_name = "orgs/partials/region_nodes.html"
+
+    def nodes(self, request, parent):
+        regions = Region.objects.visible_to(request.user)
+        regions = regions.filter(parent=parent) if parent is not None else regions.filter(parent__isnull=True)
+        organizations = Organization.objects.filter(region=OuterRef("pk"), archived_at__isnull=True).order_by().values("region")
+        return regions.annotate(
+            organization_count=Coalesce(Subquery(organizations.annotate(n=Count("pk")).values("n")), 0),
+            has_children=Exists(Region.objects.filter(parent=OuterRef("pk"))),
+        ).order_by(Coalesce(NullIf("code", Value("")), Value("~")), "name")
+
+    def get_extra_context(self, request):
+        return {"title": _("Regions"), "can_edit": scope_for(request.user).everything}
 
 
 class RegionEditView(ObjectEditView):
@@ -173,17 +193,34 @@ class OrganizationListView(ObjectListView):
         return {"import_url": _import_url() if scope_for(request.user).everything or scope_for(request.user).editable else ""}
 
 
-class OrganizationTreeView(LoginRequiredMixin, View):
-    def get(self, request):
-        organizations = list(
-            Organization.objects.visible_to(request.user).active().only("pk", "uuid", "name", "kind", "sector", "path", "status")
+class OrganizationTreeView(TreeView):
+    """A member sees only some organizations of a tree: an organization whose parent they cannot
+    see is a top node for them."""
+
+    model = Organization
+    template_name = "orgs/organization_tree.html"
+    nodes_template_name = "orgs/partials/organization_nodes.html"
+
+    def nodes(self, request, parent):
+        scope = scope_for(request.user)
+        organizations = Organization.objects.visible_to(request.user).active()
+        children = Organization.objects.filter(parent=OuterRef("pk"), archived_at__isnull=True)
+        if parent is not None:
+            organizations = organizations.filter(parent=parent)
+        elif scope.everything:
+            organizations = organizations.filter(parent__isnull=True)
+        else:
+            organizations = organizations.exclude(parent_id__in=scope.visible)
+        if not scope.everything:
+            children = children.filter(pk__in=scope.visible)
+        return (
+            organizations.annotate(has_children=Exists(children))
+            .only("pk", "uuid", "name", "kind", "sector", "path", "status")
+            .order_by("pk")
         )
-        context = {
-            "title": _("Organization tree"),
-            "roots": build_forest(organizations),
-            "can_create": may_create_organizations(request.user),
-        }
-        return render(request, "orgs/organization_tree.html", context)
+
+    def get_extra_context(self, request):
+        return {"title": _("Organization tree"), "can_create": may_create_organizations(request.user)}
 
 
 ORG_TABS = (

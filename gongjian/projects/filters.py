@@ -4,12 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from gongjian.activities.choices import Track
 from gongjian.lib.filtering import AlwaysBoundFilterSet
 from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import PickerFilter
 
 from .choices import ProjectStatus, TaskStatus
 from .models import Project, Task
@@ -27,17 +26,12 @@ def _visible_projects(request):
     return Project.objects.visible_to(request.user)
 
 
-@extend_schema_field(OpenApiTypes.UUID)
-class UUIDChoiceFilter(django_filters.ModelChoiceFilter):
-    """Chooses by UUID; named so the API schema says so."""
-
-
 class ProjectFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
     track = django_filters.ChoiceFilter(label=_("Track"), choices=Track.choices)
-    organization = UUIDChoiceFilter(
-        label=_("Organization"), queryset=_visible_organizations, to_field_name="uuid", method="filter_organization"
+    organization = PickerFilter(
+        label=_("Organization"), source="organizations", queryset=_visible_organizations, method="filter_organization"
     )
     featured = django_filters.BooleanFilter(label=_("Featured"), field_name="is_featured", widget=BooleanWidget)
     archived = django_filters.BooleanFilter(label=_("Show archived"), method="filter_archived", widget=BooleanWidget)
@@ -69,7 +63,7 @@ class TaskFilterSet(AlwaysBoundFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=_visible_projects, to_field_name="uuid")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices)
-    team_org = django_filters.ModelChoiceFilter(label=_("Team organization"), queryset=_visible_organizations, to_field_name="uuid")
+    team_org = PickerFilter(label=_("Team organization"), source="organizations", queryset=_visible_organizations)
     mine = django_filters.BooleanFilter(label=_("My teams' tasks"), method="filter_mine", widget=BooleanWidget)
 
     class Meta:

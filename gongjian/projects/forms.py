@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Membership, Organization
+from gongjian.orgs.pickers import use_picker
 
 from .models import Milestone, Outcome, Project, Task
 
@@ -51,13 +52,12 @@ class ProjectForm(ScopedModelForm):
             "goals": forms.Textarea(attrs={"rows": 4}),
             "period_start": DateInput(),
             "period_end": DateInput(),
-            "partners": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = editable_organizations(self.user)
-        self.fields["partners"].queryset = Organization.objects.directory().order_by("path")
+        use_picker(self, "lead", "organizations-editable", editable_organizations(self.user))
+        use_picker(self, "partners", "organizations-directory")
         self.fields["needs"].queryset = _visible("exchange", "Need", self.user)
         self.fields["resources"].queryset = _visible("exchange", "Resource", self.user)
         self.fields["agreement"].queryset = _visible("agreements", "Agreement", self.user)

@@ -110,7 +110,7 @@ def test_it_creates_a_user_who_must_change_the_initial_password(client_for, admi
     person = Person.objects.create(name="陈设计")
     response = client_for(admins.system).post(
         url("user_create"),
-        {"username": "ChenSheji", "last_name": "陈", "first_name": "设计", "email": "chen@example.cn", "person": person.pk,
+        {"username": "ChenSheji", "last_name": "陈", "first_name": "设计", "email": "chen@example.cn", "person": person.uuid,
          "password1": NEW, "password2": NEW},
     )
     assert response.status_code == 302

@@ -25,7 +25,7 @@ def form_data(world, **overrides):
         "title": "“熔·融”理论宣讲：劳模精神进校园",
         "kind": "lecture",
         "track": "study",
-        "host": world.own_org.pk,
+        "host": world.own_org.uuid,
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "venue": "示例学院报告厅",
@@ -190,7 +190,7 @@ class TestDetail:
 class TestForms:
     def test_it_lets_an_org_admin_create_a_lecture_with_co_hosts_and_a_speaker(self, world, client_for):
         speaker = make_speaker()
-        data = form_data(world, co_hosts=[world.own_branch.pk, world.foreign_org.pk], speakers=[speaker.pk])
+        data = form_data(world, co_hosts=[world.own_branch.uuid, world.foreign_org.uuid], speakers=[speaker.uuid])
         response = client_for(world.org_admin).post(reverse("activities:add"), data)
         activity = Activity.objects.get(title=data["title"])
         assert response.status_code == 302 and response["Location"] == activity.get_absolute_url()
@@ -199,11 +199,11 @@ class TestForms:
         assert timezone.localtime(activity.starts_at).hour == 14
 
     def test_it_refuses_a_host_the_admin_does_not_run(self, world, client_for):
-        client_for(world.org_admin).post(reverse("activities:add"), form_data(world, host=world.foreign_org.pk))
+        client_for(world.org_admin).post(reverse("activities:add"), form_data(world, host=world.foreign_org.uuid))
         assert not Activity.objects.exists()
 
     def test_it_refuses_a_speaker_outside_the_expert_pool(self, world, client_for):
-        response = client_for(world.org_admin).post(reverse("activities:add"), form_data(world, speakers=[world.member.person.pk]))
+        response = client_for(world.org_admin).post(reverse("activities:add"), form_data(world, speakers=[world.member.person.uuid]))
         assert response.status_code == 200 and not Activity.objects.exists()
 
     def test_it_refuses_creation_to_members(self, world, client_for):
@@ -326,9 +326,9 @@ class TestSeries:
 
     def test_it_lets_org_admins_create_a_series_for_their_organization(self, world, client_for):
         client = client_for(world.org_admin)
-        client.post(reverse("activities:series_add"), {"name": "系列宣讲", "track": "study", "organization": world.own_org.pk})
+        client.post(reverse("activities:series_add"), {"name": "系列宣讲", "track": "study", "organization": world.own_org.uuid})
         assert Series.objects.filter(name="系列宣讲", organization=world.own_org).exists()
-        client.post(reverse("activities:series_add"), {"name": "别人的系列", "track": "study", "organization": world.foreign_org.pk})
+        client.post(reverse("activities:series_add"), {"name": "别人的系列", "track": "study", "organization": world.foreign_org.uuid})
         assert not Series.objects.filter(name="别人的系列").exists()
 
 

@@ -178,7 +178,7 @@ def test_it_refuses_an_honour_awarded_in_the_future(world):
 
 def test_it_refuses_a_future_honour_through_the_page_and_the_api(world, client_for, api_for):
     data = {"title": "明年的荣誉", "kind": "honor", "issuer_name": "区委组织部", "level": "district", "awarded_on": tomorrow().isoformat()}
-    response = client_for(world.org_admin).post(reverse("agreements:honor_create"), {**data, "recipient_orgs": [world.own_org.pk]})
+    response = client_for(world.org_admin).post(reverse("agreements:honor_create"), {**data, "recipient_orgs": [world.own_org.uuid]})
     assert response.status_code == 200 and "生效日期不能晚于现在。" in response.content.decode()
     api = api_for(world.org_admin).post(
         "/api/v1/agreements/honours/", {**data, "recipient_organizations": [str(world.own_org.uuid)]}, format="json"
@@ -203,8 +203,8 @@ def test_it_takes_the_draft_date_on_the_form(world, client_for):
         "drafted_on": "2023-01-10",
         "start_date": "2023-04-01",
         "end_date": "2025-03-31",
-        "own_party": world.own_org.pk,
-        "partners": [world.foreign_org.pk],
+        "own_party": world.own_org.uuid,
+        "partners": [world.foreign_org.uuid],
     }
     client_for(world.org_admin).post(reverse("agreements:agreement_create"), data)
     assert Agreement.objects.get(title="往年协议").drafted_on == D(2023, 1, 10)

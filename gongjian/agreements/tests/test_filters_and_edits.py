@@ -81,7 +81,7 @@ def test_it_edits_a_pairing_without_moving_it_to_other_organizations(world, clie
     pairing = Pairing.objects.create(org_a=world.own_org, org_b=world.foreign_org, theme="旧主题")
     client_for(world.org_admin).post(
         reverse("agreements:pairing_edit", kwargs={"uuid": pairing.uuid}),
-        {"org_a": partner.pk, "org_b": partner.pk, "theme": "新主题", "track": "study", "status": "ended"},
+        {"org_a": partner.uuid, "org_b": partner.uuid, "theme": "新主题", "track": "study", "status": "ended"},
     )
     pairing.refresh_from_db()
     assert (pairing.org_a, pairing.org_b, pairing.theme, pairing.status) == (world.own_org, world.foreign_org, "新主题", "ended")
@@ -91,7 +91,7 @@ def test_it_keeps_the_lead_when_a_lead_admin_edits(world, client_for, partner):
     alliance = Alliance.objects.create(name="联盟", kind="alliance", lead=world.own_org)
     client_for(world.org_admin).post(
         reverse("agreements:alliance_edit", kwargs={"uuid": alliance.uuid}),
-        {"name": "联盟（更名）", "kind": "micro", "track": "build", "lead": partner.pk, "member_orgs": [partner.pk]},
+        {"name": "联盟（更名）", "kind": "micro", "track": "build", "lead": partner.uuid, "member_orgs": [partner.uuid]},
     )
     alliance.refresh_from_db()
     assert (alliance.name, alliance.kind, alliance.lead) == ("联盟（更名）", "micro", world.own_org)

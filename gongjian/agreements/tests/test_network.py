@@ -51,8 +51,8 @@ class TestPairings:
         response = client_for(world.org_admin).post(
             reverse("agreements:pairing_create"),
             {
-                "org_a": world.own_org.pk,
-                "org_b": third.pk,
+                "org_a": world.own_org.uuid,
+                "org_b": third.uuid,
                 "theme": "党建工作互学",
                 "track": "study",
                 "status": "active",
@@ -65,7 +65,7 @@ class TestPairings:
 
     def test_it_offers_only_own_organizations_on_the_first_side(self, world, client_for, third):
         response = client_for(world.org_admin).post(
-            reverse("agreements:pairing_create"), {"org_a": world.foreign_org.pk, "org_b": third.pk, "track": "build", "status": "active"}
+            reverse("agreements:pairing_create"), {"org_a": world.foreign_org.uuid, "org_b": third.uuid, "track": "build", "status": "active"}
         )
         assert response.status_code == 200 and "org_a" in response.context["form"].errors
         assert not Pairing.objects.exists()
@@ -86,15 +86,15 @@ class TestAlliances:
                 "name": "三方共建就业服务联盟",
                 "kind": "alliance",
                 "track": "build",
-                "lead": world.own_org.pk,
-                "member_orgs": [world.foreign_org.pk, third.pk],
+                "lead": world.own_org.uuid,
+                "member_orgs": [world.foreign_org.uuid, third.uuid],
             },
         )
         alliance = Alliance.objects.get()
         assert set(alliance.members.all()) == {world.own_org, world.foreign_org, third}
         client.post(
             reverse("agreements:alliance_edit", kwargs={"uuid": alliance.uuid}),
-            {"name": alliance.name, "kind": "alliance", "track": "build", "member_orgs": [third.pk]},
+            {"name": alliance.name, "kind": "alliance", "track": "build", "member_orgs": [third.uuid]},
         )
         assert set(alliance.members.all()) == {world.own_org, third}
         body = client.get(alliance.get_absolute_url()).content.decode()
@@ -115,8 +115,8 @@ class TestPracticeBases:
             {
                 "name": "渔墩村劳动党课实践基地",
                 "kind": "labour",
-                "host": world.own_org.pk,
-                "partners": [world.foreign_org.pk],
+                "host": world.own_org.uuid,
+                "partners": [world.foreign_org.uuid],
                 "address": "奉城镇渔墩村",
                 "capacity": "40",
                 "agreement": agreement.pk,
@@ -181,7 +181,7 @@ class TestHonours:
                 "issuer_name": "中共松江区委组织部",
                 "level": "district",
                 "awarded_on": "2023-06-16",
-                "recipient_orgs": [world.own_org.pk],
+                "recipient_orgs": [world.own_org.uuid],
                 "evidence": SimpleUploadedFile("证书.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
             },
         )
@@ -203,7 +203,7 @@ class TestHonours:
                 "issuer_name": "区委",
                 "level": "district",
                 "awarded_on": "2023-06-16",
-                "recipient_orgs": [world.own_org.pk],
+                "recipient_orgs": [world.own_org.uuid],
                 "evidence": SimpleUploadedFile("证书.pdf", b"<svg onload=alert(1)>"),
             },
         )
@@ -219,7 +219,7 @@ class TestHonours:
                 "issuer_name": "区委",
                 "level": "district",
                 "awarded_on": "2023-06-16",
-                "recipient_orgs": [world.foreign_org.pk],
+                "recipient_orgs": [world.foreign_org.uuid],
             },
         )
         assert response.status_code == 200 and response.context["form"].non_field_errors()

@@ -23,8 +23,8 @@ def test_it_creates_a_draft_with_own_and_partner_parties(world, client_for):
             "track": "build",
             "start_date": "2025-03-01",
             "end_date": "2026-02-28",
-            "own_party": world.own_org.pk,
-            "partners": [world.foreign_org.pk],
+            "own_party": world.own_org.uuid,
+            "partners": [world.foreign_org.uuid],
         },
     )
     agreement = Agreement.objects.get(title="社区治理共建协议")
@@ -36,7 +36,7 @@ def test_it_creates_a_draft_with_own_and_partner_parties(world, client_for):
 def test_it_offers_only_administered_organizations_as_own_party(world, client_for):
     response = client_for(world.org_admin).post(
         reverse("agreements:agreement_create"),
-        {"title": "冒名协议", "track": "build", "own_party": world.foreign_org.pk, "partners": []},
+        {"title": "冒名协议", "track": "build", "own_party": world.foreign_org.uuid, "partners": []},
     )
     assert response.status_code == 200
     assert not Agreement.objects.filter(title="冒名协议").exists()
@@ -50,7 +50,7 @@ def test_it_refuses_the_create_page_to_plain_members(world, client_for):
 def test_it_shows_the_form_error_for_a_reversed_term(world, client_for):
     response = client_for(world.org_admin).post(
         reverse("agreements:agreement_create"),
-        {"title": "倒序协议", "track": "build", "start_date": "2025-03-01", "end_date": "2025-01-01", "own_party": world.own_org.pk},
+        {"title": "倒序协议", "track": "build", "start_date": "2025-03-01", "end_date": "2025-01-01", "own_party": world.own_org.uuid},
     )
     assert response.status_code == 200
     assert "end_date" in response.context["form"].errors
@@ -59,7 +59,7 @@ def test_it_shows_the_form_error_for_a_reversed_term(world, client_for):
 def test_it_adds_parties_and_obligations_while_negotiating(world, client_for):
     agreement = make_agreement(world, parties=[(world.own_org, None)])
     client = client_for(world.org_admin)
-    client.post(reverse("agreements:party_add", kwargs={"uuid": agreement.uuid}), {"organization": world.foreign_org.pk, "role": "乙方"})
+    client.post(reverse("agreements:party_add", kwargs={"uuid": agreement.uuid}), {"organization": world.foreign_org.uuid, "role": "乙方"})
     own, foreign = agreement.parties.order_by("order")
     assert (foreign.organization, foreign.role) == (world.foreign_org, "乙方")
     for party, text in ((own, "提供设计"), (foreign, "提供场地")):
@@ -72,7 +72,7 @@ def test_it_adds_parties_and_obligations_while_negotiating(world, client_for):
 
 def test_it_refuses_a_duplicate_party_with_a_message(world, client_for, draft):
     response = client_for(world.org_admin).post(
-        reverse("agreements:party_add", kwargs={"uuid": draft.uuid}), {"organization": world.foreign_org.pk}, follow=True
+        reverse("agreements:party_add", kwargs={"uuid": draft.uuid}), {"organization": world.foreign_org.uuid}, follow=True
     )
     assert draft.parties.count() == 2
     assert any("already a party" in str(m) or "已是" in str(m) for m in response.context["messages"])

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from gongjian.lib.pickers import is_picker
 from gongjian.lib.tables import as_html
 
 register = template.Library()
@@ -33,8 +34,13 @@ def select_options(field, blank_label=""):
 def filter_select(field):
     """A list filter's labelled <select> with an "All" option; a tag, not an included
     template, because a list page shows up to five and each include cost as much as its options."""
-    html_id, options = escape(field.id_for_label), select_options(field, _("All"))  # gettext outside the f-string: xgettext cannot see into one
-    return mark_safe(  # noqa: S308  (every value is escaped here or in select_options)
-        f'<div class="col-6 col-md"><label class="form-label small mb-0" for="{html_id}">{escape(str(field.label))}</label>'
-        f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{options}</select></div>'
+    html_id = escape(field.id_for_label)
+    if is_picker(field.field):
+        # A search widget: it holds the chosen row only and looks the others up as the user types.
+        control = field.as_widget(attrs={"class": "form-select"})
+    else:
+        options = select_options(field, _("All"))  # gettext outside the f-string: xgettext cannot see into one
+        control = f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{options}</select>'
+    return mark_safe(  # noqa: S308  (every value is escaped here, in select_options or by the widget's template)
+        f'<div class="col-6 col-md"><label class="form-label small mb-0" for="{html_id}">{escape(str(field.label))}</label>{control}</div>'
     )

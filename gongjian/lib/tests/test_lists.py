@@ -6,7 +6,7 @@ from django.utils import translation
 from gongjian.lib.paging import Window, page_number
 from gongjian.lib.templatetags.lists import select_options
 from gongjian.orgs.filters import OrganizationFilterSet
-from gongjian.orgs.models import Organization, Region
+from gongjian.orgs.models import CapabilityTag, Organization, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +30,23 @@ class TestWindow:
 
 class TestSelectOptions:
     def test_it_marks_the_chosen_option_and_escapes_labels(self, world):
-        Region.objects.create(name='<b>"新区"</b>', level=2, parent=world.city)
-        form = OrganizationFilterSet({"sector": "school", "region": str(world.street.uuid)}).form
+        CapabilityTag.objects.create(name='<b>"设计"</b>')
+        CapabilityTag.objects.create(name="宣讲")
+        form = OrganizationFilterSet({"sector": "school", "tag": "宣讲"}).form
         sectors = select_options(form["sector"], "全部")
         assert sectors.startswith('<option value="">全部</option>')
         assert '<option value="school" selected>' in sectors and sectors.count(" selected") == 1
-        regions = select_options(form["region"], "全部")
-        assert f'<option value="{world.street.uuid}" selected>\u3000\u3000广富林街道</option>' in regions
-        assert "&lt;b&gt;&quot;新区&quot;&lt;/b&gt;" in regions and "<b>" not in regions
+        tags = select_options(form["tag"], "全部")
+        assert '<option value="宣讲" selected>宣讲</option>' in tags
+        assert "&lt;b&gt;&quot;设计&quot;&lt;/b&gt;" in tags and "<b>" not in tags
 
     def test_it_reads_the_options_in_one_query_and_then_only_checks_them(self, world, django_assert_num_queries):
-        Region.objects.create(name="新区", level=2, parent=world.city)  # whatever an earlier test kept is stale now
+        CapabilityTag.objects.create(name="新标签")  # whatever an earlier test kept is stale now
         form = OrganizationFilterSet({}).form
-        with django_assert_num_queries(2):  # the region table's fingerprint, then its rows
-            first = select_options(form["region"], "")
+        with django_assert_num_queries(2):  # the tag table's fingerprint, then its rows
+            first = select_options(form["tag"], "")
         with django_assert_num_queries(1):  # the fingerprint only (lib.refdata)
-            assert select_options(OrganizationFilterSet({}).form["region"], "") == first
+            assert select_options(OrganizationFilterSet({}).form["tag"], "") == first
 
 
 class TestChoiceLabels:

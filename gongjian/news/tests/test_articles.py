@@ -153,7 +153,7 @@ def test_it_writes_an_article_through_the_shared_form(newsroom, client_for):
             "summary": "走进社区开展志愿服务。",
             "body": "<p>支部党员走进三新居民区。</p>",
             "category": Category.WORK,
-            "organization": newsroom.world.own_branch.pk,
+            "organization": newsroom.world.own_branch.uuid,
             "activities": [activity.pk],
         },
     )
@@ -164,7 +164,7 @@ def test_it_writes_an_article_through_the_shared_form(newsroom, client_for):
 
 def test_it_offers_only_organizations_the_writer_belongs_to(newsroom, client_for):
     response = client_for(newsroom.author).post(
-        reverse("news:manage_create"), {"title": "替别人写", "category": Category.WORK, "organization": newsroom.world.foreign_org.pk}
+        reverse("news:manage_create"), {"title": "替别人写", "category": Category.WORK, "organization": newsroom.world.foreign_org.uuid}
     )
     assert response.status_code == 200 and not Article.objects.filter(title="替别人写").exists()
     assert "organization" in response.context["form"].errors
@@ -173,7 +173,7 @@ def test_it_offers_only_organizations_the_writer_belongs_to(newsroom, client_for
 def test_it_points_at_the_span_when_the_form_is_refused(newsroom, client_for):
     response = client_for(newsroom.author).post(
         reverse("news:manage_create"),
-        {"title": f"{BLOCK_TEXT}党委获评优秀共建党组织", "category": Category.WORK, "organization": newsroom.world.own_branch.pk},
+        {"title": f"{BLOCK_TEXT}党委获评优秀共建党组织", "category": Category.WORK, "organization": newsroom.world.own_branch.uuid},
     )
     errors = response.context["form"].errors["title"]
     assert any(BLOCK_TEXT in e and "1–12" in e for e in errors)
@@ -244,7 +244,7 @@ def test_it_edits_only_drafts(newsroom, client_for):
     client = client_for(newsroom.author)
     response = client.post(
         reverse("news:manage_edit", args=[article.uuid]),
-        {"title": "改", "category": Category.WORK, "organization": newsroom.world.own_branch.pk},
+        {"title": "改", "category": Category.WORK, "organization": newsroom.world.own_branch.uuid},
     )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert Article.objects.get(pk=article.pk).title != "改"

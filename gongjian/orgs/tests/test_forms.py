@@ -2,7 +2,7 @@ import pytest
 
 from gongjian.lib.testing import make_member
 from gongjian.orgs.filters import OrganizationFilterSet, PersonFilterSet
-from gongjian.orgs.forms import LinesField, MembershipForm, OrganizationForm, PersonForm, RegionForm, TreeChoiceField
+from gongjian.orgs.forms import LinesField, MembershipForm, OrganizationForm, PersonForm, RegionForm
 from gongjian.orgs.models import Membership, Organization, Person, Region
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +15,13 @@ def test_it_reads_one_item_per_line():
     assert field.prepare_value(["甲", "乙"]) == "甲\n乙"
 
 
-def test_it_indents_tree_choices_by_depth(world):
-    field = TreeChoiceField(queryset=Region.objects.all())
-    labels = [label for _, label in field.choices][1:]
-    assert labels == ["上海市", "\u3000松江区", "\u3000\u3000广富林街道", "\u3000\u3000\u3000三新居民区"]
-
-
-def test_it_escapes_tree_choices_exactly_once(world):
-    """Options are escaped when read (and kept), so a widget must not escape them again."""
-    Region.objects.create(name="<b>A&B</b>", level=2, parent=world.city)
-    html = str(OrganizationForm(user=world.alliance_admin)["region"])
+def test_it_renders_the_chosen_region_only_escaped_exactly_once(world):
+    region = Region.objects.create(name="<b>A&B</b>", level=2, parent=world.city)
+    world.foreign_org.region = region
+    html = str(OrganizationForm(instance=world.foreign_org, user=world.alliance_admin)["region"])
     assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in html
     assert "<b>" not in html and "&amp;lt;" not in html and "&amp;amp;" not in html
+    assert html.count("<option") == 2  # the empty choice and the chosen region, not every region
 
 
 def test_it_keeps_a_regions_own_subtree_out_of_its_parent_choices(world):

@@ -179,25 +179,45 @@ class TestDirectory:
 
 
 class TestTree:
-    def test_it_nests_organizations_under_their_parents(self, world, admin_client):
-        html = admin_client.get(reverse("orgs:organization_tree")).content.decode()
-        college = html.index(f'id="org-{world.own_org.uuid}"')
-        branch = html.index(f'id="org-{world.own_branch.uuid}"')
-        street = html.index(f'id="org-{world.foreign_org.uuid}"')
-        assert college < branch < street
+    def test_it_shows_the_top_level_and_reads_children_when_a_node_is_opened(self, world, admin_client):
+        url = reverse("orgs:organization_tree")
+        html = admin_client.get(url).content.decode()
+        assert html.index(f'id="org-{world.own_org.uuid}"') < html.index(f'id="org-{world.foreign_org.uuid}"')
+        assert f'id="org-{world.own_branch.uuid}"' not in html
+        assert f'hx-get="{url}?parent={world.own_org.uuid}"' in html  # the college has children to open
+        assert f'hx-get="{url}?parent={world.foreign_org.uuid}"' not in html
+        children = admin_client.get(url, {"parent": str(world.own_org.uuid)}, HTTP_HX_REQUEST="true").content.decode()
+        assert f'id="org-{world.own_branch.uuid}"' in children and "<html" not in children
 
     def test_it_shows_a_member_only_their_own_organizations(self, world, client_for):
         html = client_for(world.member).get(reverse("orgs:organization_tree")).content.decode()
         assert str(world.own_branch.uuid) in html
         assert str(world.own_org.uuid) not in html and str(world.foreign_org.uuid) not in html
 
-    def test_it_hangs_a_node_from_its_nearest_visible_ancestor(self, world):
-        from gongjian.orgs.views import build_forest
+    def test_it_answers_404_for_the_children_of_an_organization_out_of_scope(self, world, client_for):
+        response = client_for(world.org_admin).get(reverse("orgs:organization_tree"), {"parent": str(world.foreign_org.uuid)})
+        assert response.status_code == 404
 
-        grandchild = Organization.objects.create(name="第一党小组", sector="school", kind="other", parent=world.own_branch)
-        roots = build_forest([world.own_org, grandchild])
-        assert roots == [world.own_org]
-        assert world.own_org.tree_children == [grandchild]
+    def test_it_offers_a_node_whose_parent_is_hidden_at_the_top(self, world, client_for):
+        """A member of a branch and of a group below a sibling branch sees both at the top."""
+        sibling = Organization.objects.create(name="机械系教工党支部", sector="school", kind="branch", parent=world.own_org)
+        group = Organization.objects.create(name="第一党小组", sector="school", kind="other", parent=sibling)
+        Membership.objects.create(person=world.member.person, organization=group)
+        html = client_for(world.member).get(reverse("orgs:organization_tree")).content.decode()
+        assert f'id="org-{world.own_branch.uuid}"' in html and f'id="org-{group.uuid}"' in html
+        assert str(sibling.uuid) not in html
+
+    def test_it_reads_a_long_level_a_page_at_a_time(self, world, admin_client):
+        from gongjian.orgs import views
+
+        for n in range(views.TREE_PAGE + 5):
+            Organization.objects.create(name=f"第{n}党支部", sector="school", kind="branch", parent=world.own_org)
+        url = reverse("orgs:organization_tree")
+        first = admin_client.get(url, {"parent": str(world.own_org.uuid)}).content.decode()
+        assert first.count('id="org-') == views.TREE_PAGE
+        assert f'hx-get="{url}?parent={world.own_org.uuid}&amp;page=2"' in first
+        second = admin_client.get(url, {"parent": str(world.own_org.uuid), "page": 2}).content.decode()
+        assert second.count('id="org-') == 6 and "page=3" not in second  # five more and the branch
 
 
 class TestDetail:
@@ -348,10 +368,20 @@ class TestArchive:
 
 
 class TestRegions:
-    def test_it_shows_the_region_tree(self, world, client_for):
-        html = client_for(world.member).get(reverse("orgs:region_tree")).content.decode()
-        assert html.index("上海市") < html.index("松江区") < html.index("广富林街道") < html.index("三新居民区")
+    def test_it_shows_the_region_tree_a_level_at_a_time(self, world, client_for):
+        client = client_for(world.member)
+        url = reverse("orgs:region_tree")
+        html = client.get(url).content.decode()
+        assert "上海市" in html and "松江区" not in html
         assert reverse("orgs:region_create") not in html
+        assert client.get(url, {"parent": str(world.city.uuid)}).content.decode().count('id="region-') == 1
+        streets = client.get(url, {"parent": str(world.district.uuid)}).content.decode()
+        assert "广富林街道" in streets and "三新居民区" not in streets
+
+    def test_it_counts_the_organizations_in_each_region_shown(self, world, client_for):
+        html = client_for(world.member).get(reverse("orgs:region_tree"), {"parent": str(world.district.uuid)}).content.decode()
+        assert f'href="{reverse("orgs:organization_list")}?region={world.street.uuid}"' in html
+        assert re.search(r'<span class="badge rounded-pill text-bg-danger" title="[^"]+">1</span>', html)
 
     def test_it_lets_alliance_admins_add_a_region_below_another(self, world, admin_client):
         url = reverse("orgs:region_create") + f"?parent={world.district.uuid}"

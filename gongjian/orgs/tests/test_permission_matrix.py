@@ -104,7 +104,8 @@ MEMBERSHIPS = PermissionMatrix(
 
 REGIONS = PermissionMatrix(
     probes={
-        "tree": Probe("get", lambda r: reverse("orgs:region_tree")),
+        # The tree reads one level at a time: the level holding the region.
+        "tree": Probe("get", lambda r: reverse("orgs:region_tree") + f"?parent={r.parent.uuid}"),
         "create": Probe("get", lambda r: reverse("orgs:region_create")),
         "edit": Probe("get", lambda r: reverse("orgs:region_edit", args=[r.uuid])),
         "api_list": Probe("get", lambda r: f"{API}/regions/", api=True),

@@ -68,7 +68,7 @@ def test_it_creates_a_project_for_an_org_the_user_administers(world, client_for)
     client = client_for(world.org_admin)
     response = client.post(
         reverse("projects:create"),
-        {"title": "新项目", "track": "create", "lead": world.own_org.pk, "partners": [world.foreign_org.pk, world.own_org.pk]},
+        {"title": "新项目", "track": "create", "lead": world.own_org.uuid, "partners": [world.foreign_org.uuid, world.own_org.uuid]},
     )
     project = Project.objects.get(title="新项目")
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_it_creates_a_project_for_an_org_the_user_administers(world, client_for)
 
 def test_it_refuses_a_lead_outside_the_users_scope(world, client_for):
     response = client_for(world.org_admin).post(
-        reverse("projects:create"), {"title": "越权", "track": "create", "lead": world.foreign_org.pk}
+        reverse("projects:create"), {"title": "越权", "track": "create", "lead": world.foreign_org.uuid}
     )
     assert response.status_code == 200 and "lead" in response.context["form"].errors
     assert not Project.objects.filter(title="越权").exists()
