@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from . import releases
 from .filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
 from .forms import CategoryForm, ClaimForm, NeedForm, RejectForm, ReleaseForm, ResourceForm, SynonymGroupForm, editable_organizations
 from .matching import synonyms
-from .models import Category, Claim, ListRelease, Need, Resource, SynonymGroup, paired_partner_ids
+from .models import Category, Claim, ListRelease, Need, Resource, SuggestionFeedback, SynonymGroup, paired_partner_ids
 from .suggestions import suggestions
 
 
@@ -168,12 +168,12 @@ class ListingDetailView(ObjectDetailView):
                 claims.select_related("claimant").prefetch_related("partners").order_by("-claimed_at")
             )
         if tab == "matches":
-            context["suggestions"] = suggestions(obj, request.user)
+            context["suggestions"] = with_verdicts(suggestions(obj, request.user), obj, request.user)
         if tab == "overview":
             context["projects"] = self.projects(request.user, obj)
             context["events"] = list(obj.events.select_related("actor").order_by("-created_at")[:20])
         if obj.is_open and not can_edit and editable_organizations(request.user).exclude(pk=obj.organization_id).exists():
-            context["claim_form"] = ClaimForm(user=request.user, target=obj)
+            context["claim_form"] = ClaimForm(user=request.user, target=obj, initial={"from_suggestion": request.GET.get("from") == "suggestion"})
         return context
 
     def projects(self, user, obj):
@@ -328,6 +328,37 @@ def listing_claim(request, uuid, model):
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return HttpResponseRedirect(f"{obj.get_absolute_url()}?tab=claims")
+
+
+def with_verdicts(found: list, shown, user) -> list:
+    """The suggestions with the user's earlier verdict on each (one query)."""
+    side = "resource" if shown._meta.model_name == "need" else "need"
+    marked = SuggestionFeedback.objects.filter(user=user, shown_on=shown._meta.model_name, **{shown._meta.model_name: shown})
+    verdicts = dict(marked.filter(**{f"{side}__in": [s.target.pk for s in found]}).values_list(f"{side}_id", "verdict")) if found else {}
+    for suggestion in found:
+        suggestion.verdict = verdicts.get(suggestion.target.pk, "")
+    return found
+
+
+@require_POST
+@login_required
+def suggestion_feedback(request, uuid, model):
+    """有用 / 没用 on one suggestion of a match tab; the row comes back with the verdict marked."""
+    shown = get_object_for(request.user, model, "view", uuid=uuid)
+    other = Resource if model is Need else Need
+    target = get_object_for(request.user, other, "view", uuid=request.POST.get("target", ""))
+    verdict = request.POST.get("verdict", "")
+    if verdict not in SuggestionFeedback.Verdict.values:
+        return HttpResponseBadRequest(_("Choose useful or not useful."))
+    try:
+        score = float(request.POST["score"]) if request.POST.get("score") else None
+    except ValueError:
+        score = None
+    feedback = SuggestionFeedback.mark(request.user, shown, target, verdict, score)
+    if getattr(request, "htmx", False):
+        return render(request, "exchange/partials/feedback_buttons.html", {"object": shown, "target": target, "verdict": feedback.verdict, "score": score})
+    messages.success(request, _("Thank you: your verdict helps measure matching."))
+    return HttpResponseRedirect(f"{shown.get_absolute_url()}?tab=matches")
 
 
 class ClaimListView(ObjectListView):

@@ -7,7 +7,7 @@ from gongjian.lib.effective import EffectiveSerializer
 from gongjian.orgs.models import Organization, Region
 
 from ..choices import ListKind
-from ..models import Category, Claim, ListRelease, Need, Resource, SynonymGroup
+from ..models import Category, Claim, ListRelease, Need, Resource, SuggestionFeedback, SynonymGroup
 
 
 class CategorySerializer(CleanModelSerializer):
@@ -142,6 +142,7 @@ class ClaimCreateSerializer(EffectiveSerializer):
     partners = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), many=True, required=False)
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     quantity = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    from_suggestion = serializers.BooleanField(required=False, default=False, help_text=_("Made from a suggestion."))
 
     def validate(self, attrs):
         if bool(attrs.get("need")) == bool(attrs.get("resource")):
@@ -156,6 +157,25 @@ class ListingClaimSerializer(EffectiveSerializer):
     partners = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), many=True, required=False)
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     quantity = serializers.IntegerField(required=False, min_value=1, allow_null=True)
+    from_suggestion = serializers.BooleanField(required=False, default=False, help_text=_("Made from a suggestion."))
+
+
+class FeedbackBodySerializer(serializers.Serializer):
+    """The body of POST needs/{uuid}/feedback/ and resources/{uuid}/feedback/: a verdict on one suggestion."""
+
+    target = serializers.UUIDField(help_text=_("The suggested resource (on a need) or need (on a resource)."))
+    verdict = serializers.ChoiceField(choices=SuggestionFeedback.Verdict.choices)
+    score = serializers.FloatField(required=False, allow_null=True, default=None)
+
+
+class SuggestionFeedbackSerializer(serializers.ModelSerializer):
+    need = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    resource = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+
+    class Meta:
+        model = SuggestionFeedback
+        fields = ["uuid", "need", "resource", "shown_on", "verdict", "score", "created_at", "updated_at"]
+        read_only_fields = fields
 
 
 class AcceptSerializer(EffectiveSerializer):

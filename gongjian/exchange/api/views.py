@@ -14,7 +14,7 @@ from gongjian.lib.effective import EffectiveSerializer
 
 from .. import releases
 from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
-from ..models import Category, Claim, ListRelease, Need, Resource, SynonymGroup
+from ..models import Category, Claim, ListRelease, Need, Resource, SuggestionFeedback, SynonymGroup
 from ..suggestions import suggestions
 from .serializers import (
     AcceptedClaimSerializer,
@@ -22,6 +22,7 @@ from .serializers import (
     CategorySerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
+    FeedbackBodySerializer,
     FulfilSerializer,
     ListingClaimSerializer,
     ListReleaseCreateSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     NoteSerializer,
     RejectSerializer,
     ResourceSerializer,
+    SuggestionFeedbackSerializer,
     SuggestionSerializer,
     SynonymGroupSerializer,
 )
@@ -49,6 +51,18 @@ class CategoryViewSet(ScopedViewSet):
     queryset = Category.objects.prefetch_related("related")
     serializer_class = CategorySerializer
     filterset_fields = ["is_active"]
+
+
+class SuggestionFeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Verdicts on suggestions: one's own, or every one for alliance admins (manage.py export_match_feedback makes an evaluation set of them)."""
+
+    queryset = SuggestionFeedback.objects.select_related("need", "resource")
+    serializer_class = SuggestionFeedbackSerializer
+    lookup_field = "uuid"
+    filterset_fields = ["verdict", "shown_on"]
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
 
 
 class SynonymGroupViewSet(ScopedViewSet):
@@ -106,6 +120,19 @@ class ListingViewSet(ScopedViewSet):
         obj = self.get_object()
         return Response(SuggestionSerializer(suggestions(obj, request.user), many=True).data)
 
+    @extend_schema(request=FeedbackBodySerializer, responses={200: SuggestionFeedbackSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def feedback(self, request, uuid=None):
+        """Mark one of this item's suggestions useful or not; marking it again replaces the verdict."""
+        shown = self.get_object()
+        body = FeedbackBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        other = Resource if isinstance(shown, Need) else Need
+        target = get_object_for(request.user, other, "view", uuid=body.validated_data["target"])
+        data = body.validated_data
+        feedback = SuggestionFeedback.mark(request.user, shown, target, data["verdict"], data["score"])
+        return Response(SuggestionFeedbackSerializer(feedback).data)
+
     def _claim(self, request):
         obj = self.get_object()
         body = ListingClaimSerializer(data=request.data)
@@ -116,7 +143,7 @@ class ListingViewSet(ScopedViewSet):
 
 def _claim_on(target, user, data):
     """Claim a need or request a resource with a claim body's fields."""
-    kwargs = {"by": user, "message": data["message"], "effective_at": data.get("effective_at")}
+    kwargs = {"by": user, "message": data["message"], "effective_at": data.get("effective_at"), "from_suggestion": data.get("from_suggestion", False)}
     if isinstance(target, Need):
         return _run(target.claim, data["organization"], partners=data.get("partners", []), **kwargs)
     return _run(target.request, data["organization"], quantity=data.get("quantity"), **kwargs)

@@ -24,6 +24,7 @@ class Suggestion:
     reasons: list[str]
     matched_terms: list[str]
     factors: dict[str, float] = field(default_factory=dict)
+    verdict: str = ""  # the viewer's earlier verdict (SuggestionFeedback), filled in by the match tab
 
 
 def matched_terms(query_terms: list[str], target) -> list[str]:

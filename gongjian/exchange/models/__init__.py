@@ -7,6 +7,7 @@ and raises a translated ValidationError when the move is not allowed.
 
 from .base import Category, CategoryQuerySet, Listing, StatusEvent, paired_partner_ids, priority_days, search_terms
 from .claims import Claim, ClaimEvent, ClaimQuerySet
+from .feedback import SuggestionFeedback, SuggestionFeedbackQuerySet
 from .listings import Need, NeedEvent, NeedQuerySet, Resource, ResourceEvent, ResourceQuerySet
 from .releases import ListRelease, ListReleaseQuerySet
 from .synonyms import SynonymGroup, SynonymGroupQuerySet
@@ -27,6 +28,8 @@ __all__ = [
     "ResourceEvent",
     "ResourceQuerySet",
     "StatusEvent",
+    "SuggestionFeedback",
+    "SuggestionFeedbackQuerySet",
     "SynonymGroup",
     "SynonymGroupQuerySet",
     "paired_partner_ids",

@@ -85,6 +85,9 @@ class Claim(TrackedModel):
     )
     message = models.TextField(_("message"), blank=True)
     quantity = models.PositiveIntegerField(_("units requested"), null=True, blank=True)
+    from_suggestion = models.BooleanField(
+        _("from a suggestion"), default=False, editable=False, help_text=_("Made from the match tab: evidence for evaluating matching.")
+    )
     status = models.CharField(_("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now, editable=False, db_index=True)
     created_by = models.ForeignKey(

@@ -238,7 +238,7 @@ class Need(Listing):
                     code="priority",
                 )
 
-    def claim(self, organization, *, by, partners=(), message="", effective_at=None):
+    def claim(self, organization, *, by, partners=(), message="", effective_at=None, from_suggestion=False):
         """``organization`` claims this need, alone or jointly with ``partners`` (联合领办); the owner decides.
 
         ``effective_at`` dates a claim entered after the fact: not before the need was published,
@@ -253,7 +253,7 @@ class Need(Listing):
             need.check_claimable_by(organization, partners, today=timezone.localdate(at))
             from .claims import Claim  # claims.py imports this module
 
-            claim = Claim(need=need, claimant=organization, message=message, created_by=by, claimed_at=at)
+            claim = Claim(need=need, claimant=organization, message=message, created_by=by, claimed_at=at, from_suggestion=from_suggestion)
             claim._save_new(by, partners)
         return claim
 
@@ -417,7 +417,7 @@ class Resource(Listing):
             for claim in self.claims.filter(status=ClaimStatus.PENDING):
                 claim._decide(ClaimStatus.REJECTED, by, reason=gettext("The resource was withdrawn."))
 
-    def request(self, organization, *, by, partners=(), message="", quantity=None, effective_at=None):
+    def request(self, organization, *, by, partners=(), message="", quantity=None, effective_at=None, from_suggestion=False):
         """``organization`` asks to use this resource; ``quantity`` units of its spare capacity if given.
 
         ``effective_at`` dates a request entered after the fact, not before the resource was published.
@@ -438,7 +438,15 @@ class Resource(Listing):
                 )
             from .claims import Claim  # claims.py imports this module
 
-            claim = Claim(resource=resource, claimant=organization, message=message, created_by=by, quantity=quantity or None, claimed_at=at)
+            claim = Claim(
+                resource=resource,
+                claimant=organization,
+                message=message,
+                created_by=by,
+                quantity=quantity or None,
+                claimed_at=at,
+                from_suggestion=from_suggestion,
+            )
             claim._save_new(by, partners)
         return claim
 
