@@ -1,6 +1,8 @@
 """News benchmark: the content-safety scan's throughput (more parts follow: public page, verify_published).
 
-    nice .venv/bin/python benchmarks/news.py [--mb 20] [--seed 1]
+    nice .venv/bin/python benchmarks/news.py [--mb 20] [--seed 1] [--articles 10000] [--fetchers 4]
+
+``--mb 2 --articles 1000`` is a quick run (about a minute); verify is still reported per 10,000 articles.
 
 The scan part builds a corpus of real-looking party-building articles of 2–12 KB, at least
 ``--mb`` MB of UTF-8 in all, by mixing the clean lines of the scan's own test corpus
@@ -23,9 +25,10 @@ publishing does, and measures
 * the public article page /news/<uuid>/ and the list /news/ as an anonymous visitor: median server
   time (the whole Django stack, in process, like benchmarks/directory.py) and queries;
 * ``verify_published`` over every article through the real HTTP path: gunicorn started with
-  deploy/gunicorn.conf.py on a free local port, the pages fetched by ``--fetchers`` threads,
-  each compared with its seal and rescanned with the lists read from the database. Reported as
-  seconds per 10,000 articles.
+  deploy/gunicorn.conf.py on a free local port, the pages fetched by ``--fetchers`` threads over
+  kept-alive connections (gunicorn's sync workers close each one; nginx in front keeps them), each
+  compared with its seal and rescanned with the lists read from the database. Reported as seconds
+  per 10,000 articles.
 
 Each part is a function that returns its figures; the last line is machine-readable:
 

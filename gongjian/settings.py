@@ -169,6 +169,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "gongjian.sqlite3",
+            # Kept for a minute, as on PostgreSQL: opening the file and running the PRAGMAs below
+            # cost each request 2 ms, as much as rendering a public news page.
+            "CONN_MAX_AGE": 60,
             # WAL and a busy timeout let the web process and the task worker share the file. A 64 MB
             # page cache (the default is 2 MB) keeps the indexes of 100,000 organizations in memory:
             # importing 10,000 of them missed the cache on most index inserts.

@@ -70,6 +70,11 @@ FIELD_LABELS = {
     "body": pgettext_lazy("news field", "Body"),
 }
 SECURITY_ROLE = "security"
+# What the public article page and its unavailable notice read of an article.
+PUBLIC_PAGE_FIELDS = (
+    "uuid", "title", "summary", "body", "cover", "category", "source_name", "source_url", "organization", "byline", "status",
+    "published_at", "updated_at", "version", "view_count", "archived_at",
+)  # fmt: skip
 
 
 def text_digest(title: str, summary: str, body: str) -> str:
@@ -151,6 +156,11 @@ class ArticleQuerySet(ScopedQuerySet, ArchivableQuerySet):
 
     def public(self):
         return self.filter(status=S.PUBLISHED, archived_at__isnull=True)
+
+    def for_public_page(self):
+        """The columns the public article page shows, with its organization's names, unordered: the
+        page reads one row by uuid, for every visitor and for each page verify_published reads."""
+        return self.select_related("organization").only(*PUBLIC_PAGE_FIELDS, "organization__name", "organization__short_name").order_by()
 
     def with_steps(self):
         """With the organization, the author and every review step with its reviewer, for the pages and the API."""

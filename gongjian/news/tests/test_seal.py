@@ -27,7 +27,7 @@ def served_by(client=None):
     """A fetch() that asks the test client instead of the network: the page exactly as Django serves it."""
     client = client or Client()
 
-    def fetch(url, timeout=30):
+    def fetch(url, timeout=30, pool=None):
         response = client.get(urlsplit(url).path, HTTP_USER_AGENT=seal.USER_AGENT)
         return seal.Fetched(response.status_code, response.content.decode())
 
@@ -38,7 +38,7 @@ def tampered(change):
     """A fetch() that serves the real page with ``change`` applied, as a proxy or poisoned cache would."""
     real = served_by()
 
-    def fetch(url, timeout=30):
+    def fetch(url, timeout=30, pool=None):
         page = real(url)
         return seal.Fetched(page.status, change(page.text))
 
@@ -106,6 +106,23 @@ def test_it_reads_exactly_the_marked_title_and_body_of_a_page():
     assert parts["body"] == [seal.normalise_html("<div><p>正文<br>第二行</p></div><p>末段</p>")]
 
 
+def test_it_compares_a_page_served_as_sealed_without_parsing_it_and_leaves_the_rest_to_the_parser(newsroom):
+    article = published(newsroom, title="联学 & “共建”", body=BODY)
+    version = article.versions.get()
+    page = Client().get(article.get_public_url()).content.decode()
+    assert seal.served_as_sealed(page, version) and seal.page_differences(page, version) == ([], "联学 & “共建”")
+    # A proxy that reflows the HTML: not byte for byte, and the parser finds it the same.
+    reflowed = page.replace("<p>详见", "<p>\n  详见")
+    assert not seal.served_as_sealed(reflowed, version) and seal.page_differences(reflowed, version) == ([], "联学 & “共建”")
+    # Markers the string search does not take for the template's, which the parser still counts.
+    for extra in ('<div title=">" data-seal-body><p>77779193永利官网</p></div>', "<DIV DATA-SEAL-BODY><p>77779193永利官网</p></DIV>"):
+        injected = page.replace("<footer", extra + "<footer", 1)
+        assert not seal.served_as_sealed(injected, version)
+        assert len(seal.sealed_parts(injected)["body"]) == 2 and seal.page_differences(injected, version)[0]
+    for changed in (page.replace("开展联学", "开展联学。"), page.replace("data-seal-title>", "data-seal-title>更正：")):
+        assert not seal.served_as_sealed(changed, version) and seal.page_differences(changed, version)[0]
+
+
 # --- verify_published, page by page -----------------------------------------------------------------------
 
 
@@ -167,7 +184,7 @@ def test_it_takes_offline_an_article_whose_stored_version_was_changed(newsroom, 
 
 def test_it_reports_an_unreachable_page_without_taking_it_offline(newsroom, monkeypatch):
     article = published(newsroom)
-    report = verify(monkeypatch, lambda url, timeout=30: seal.Fetched(0, error="connection refused"))
+    report = verify(monkeypatch, lambda url, timeout=30, pool=None: seal.Fetched(0, error="connection refused"))
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and not report.ok
     assert [(a.pk, status) for a, status, _ in report.unreachable] == [(article.pk, 0)]
@@ -177,7 +194,7 @@ def test_it_checks_only_published_articles(newsroom, monkeypatch):
     article = published(newsroom)
     article.withdraw(newsroom.first, comment="撤稿")
     asked = []
-    report = verify(monkeypatch, lambda url, timeout=30: asked.append(url) or seal.Fetched(200, ""))
+    report = verify(monkeypatch, lambda url, timeout=30, pool=None: asked.append(url) or seal.Fetched(200, ""))
     assert report.checked == 0 and asked == []
 
 
@@ -218,6 +235,51 @@ def test_it_catches_a_body_changed_by_raw_sql_over_http(newsroom, live_server):
     response = Client().get(article.get_public_url())
     assert response.status_code == 503
     assert 'data-role="offline-notice"' in response.content.decode() and BLOCK_TEXT not in response.content.decode()
+
+
+@pytest.fixture
+def site():
+    """A small HTTP/1.1 site that keeps connections alive: /news/ is a page, anything else a 404."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        seen = []
+
+        def do_GET(self):
+            self.seen.append((self.path, self.headers["User-Agent"], self.headers["Accept-Language"]))
+            body = "<h1 data-seal-title>标题</h1>".encode() if self.path == "/news/" else b""
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", Handler.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_it_reads_pages_as_a_visitor_over_one_kept_alive_connection(site):
+    url, seen = site
+    pool = seal.connections(1)
+    pages = [seal.fetch(url + "/news/", pool=pool) for _ in range(3)]
+    assert [(page.status, page.text) for page in pages] == [(200, "<h1 data-seal-title>标题</h1>")] * 3
+    host = pool.connection_from_url(url)
+    assert host.num_connections == 1 and host.num_requests == 3
+    assert seen[0] == ("/news/", seal.USER_AGENT, "zh-CN,zh;q=0.9")
+    missing = seal.fetch(url + "/news/x/", pool=pool)
+    assert (missing.status, missing.text) == (404, "") and "404" in missing.error
+    pool.clear()
+    assert seal.fetch("file:///etc/passwd").status == 0 and len(seen) == 4
+    refused = seal.fetch("http://127.0.0.1:9/news/")
+    assert refused.status == 0 and refused.error
 
 
 def test_it_tells_the_security_admins_what_was_wrong(newsroom, monkeypatch):

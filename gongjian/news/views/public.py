@@ -99,8 +99,11 @@ def article_list(request, category=None):
 
 @require_GET
 def article_detail(request, uuid):
-    article = Article.objects.select_related("organization").filter(uuid=uuid, archived_at__isnull=True).first()
-    if article is None or article.status not in (ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN, ArticleStatus.OFFLINE):
+    try:
+        article = Article.objects.for_public_page().get(uuid=uuid, archived_at__isnull=True)
+    except Article.DoesNotExist:
+        raise Http404 from None
+    if article.status not in (ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN, ArticleStatus.OFFLINE):
         raise Http404
     if article.status != ArticleStatus.PUBLISHED:
         # A neutral notice, never cached: nothing of the text, nothing about why.
@@ -120,7 +123,7 @@ def article_detail(request, uuid):
         )
         if article.version > 1
         else [],
-        "organizations": [org.name for org in article.organizations.all()],
+        "organizations": list(article.organizations.values_list("name", flat=True)),
     }
     return cacheable(_render(request, "news/public_article.html", context, article.updated_at), request)
 
