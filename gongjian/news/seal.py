@@ -254,10 +254,11 @@ class Report:
     checked: int = 0
     offline: list = field(default_factory=list)  # (article, problems)
     unreachable: list = field(default_factory=list)  # (article, status, error)
+    withheld: list = field(default_factory=list)  # (showcase project or public agreement, problems)
 
     @property
     def ok(self) -> bool:
-        return not self.offline and not self.unreachable
+        return not self.offline and not self.unreachable and not self.withheld
 
 
 def check_article(article, page: Fetched, scanner) -> list[str]:
@@ -283,11 +284,13 @@ def check_article(article, page: Fetched, scanner) -> list[str]:
 
 
 def verify_published(base_url: str | None = None, *, workers: int = 4, batch_size: int = 200, log=None) -> Report:
-    """Check every published article's page against its seal; take offline what fails.
+    """Check every published article's page against its seal; take offline what fails. Then rescan
+    the other public pages (gongjian/news/public_pages.py) and report those the lists now withhold.
 
     Pages are fetched ``workers`` at a time, a batch at once; the database work (comparing,
     scanning, taking offline) happens between batches in this thread.
     """
+    from . import public_pages
     from .models import Article
     from .safety.detect import Scanner
 
@@ -335,6 +338,11 @@ def verify_published(base_url: str | None = None, *, workers: int = 4, batch_siz
         if pool:
             pool.shutdown(cancel_futures=True)
         http.clear()
+    report.withheld = public_pages.withheld(scanner)
+    public_pages.report_withheld(report.withheld)
+    for obj, problems in report.withheld:
+        if log:
+            log(f"withheld {obj._meta.label_lower} {obj.uuid}: {obj}: {' '.join(problems)}")
     return report
 
 

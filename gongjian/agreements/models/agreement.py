@@ -152,6 +152,18 @@ class Agreement(ArchivableModel, TrackedModel):
     def get_public_url(self):
         return reverse("agreements:agreement_public", kwargs={"uuid": self.uuid})
 
+    def public_texts(self) -> list[str]:
+        """Every text the 亮约 page shows, for the content-safety scan (the page and verify_published).
+        Reads the parties with their organizations and obligations as prefetched."""
+        parties = list(self.parties.all())
+        return [
+            self.title,
+            self.theme,
+            self.summary,
+            *(text for party in parties for text in (party.organization.name, party.role)),
+            *(obligation.description for party in parties for obligation in party.obligations.all()),
+        ]
+
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The term must end after it starts.")})

@@ -355,14 +355,7 @@ def agreement_public(request, uuid):
     agreement = get_object_or_404(queryset, uuid=uuid)
     parties = list(agreement.parties.all())
     # No public page without the content-safety scan (SECURITY.md item 13).
-    refuse_if_blocked(
-        agreement,
-        agreement.title,
-        agreement.theme,
-        agreement.summary,
-        *(text for party in parties for text in (party.organization.name, party.role)),
-        *(obligation.description for party in parties for obligation in party.obligations.all()),
-    )
+    refuse_if_blocked(agreement, *agreement.public_texts())
     summary = agreement.rating_summary()
     for party in parties:
         for obligation in party.obligations.all():

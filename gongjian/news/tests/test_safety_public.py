@@ -140,3 +140,57 @@ def test_it_logs_what_it_withholds(client, showcase, caplog):
     with caplog.at_level("WARNING", logger="gongjian.news.safety.publishing"):
         assert client.get(showcase.get_showcase_url()).status_code == 404
     assert f"projects.project {showcase.pk} withheld" in caplog.text and "永利" not in caplog.text
+
+
+# --- found by verify_published, which rescans every public page --------------------------------------
+
+
+def verify_published():
+    from gongjian.news import seal
+
+    return seal.verify_published("http://testserver", workers=1)
+
+
+def test_it_tells_the_security_admins_of_every_public_page_the_lists_now_withhold(world, showcase, seeded):  # noqa: F811
+    from gongjian.audit.models import Record
+    from gongjian.lib.testing import make_user
+    from gongjian.news.models import SafetyTerm
+    from gongjian.notifications.models import Notification
+
+    security = make_user("newssec", admin_role="security")
+    agreement = advance(make_agreement(world, title="共建协议"), AgreementStatus.PUBLISHED, world.alliance_admin)
+    active_project(world.own_org, title="古城文化IP", brand="古城文化", is_public=True)
+    assert verify_published().ok and not Notification.objects.filter(kind="news_pages_withheld").exists()
+
+    # The list grows by a term the showcase's brand carries, and an agreement is edited behind the application.
+    SafetyTerm.objects.create(term="茸城e家", kind="term", tier="block", category="gambling")
+    raw_update("agreements_agreement", "summary", "详见77779193永利官网", agreement.pk)
+    report = verify_published()
+    # The other public project stays out of it.
+    assert not report.ok and [obj for obj, _ in report.withheld] == [showcase, agreement]
+    assert any("茸城e家" in problem for problem in report.withheld[0][1])
+    [notice] = Notification.objects.filter(kind="news_pages_withheld")
+    assert notice.recipient == security and "茸城e家" in notice.body and agreement.get_public_url() in notice.body
+    assert "2个公开页面" in notice.title
+    records = Record.objects.filter(action="publish", outcome="failure").order_by("pk")
+    assert [(r.object_type, r.object_id) for r in records] == [
+        ("projects.project", str(showcase.pk)),
+        ("agreements.agreement", str(agreement.pk)),
+    ]
+    assert records[1].changes["public_url"] == agreement.get_public_url() and records[1].actor_name == "gongjian"
+
+
+def test_it_exits_non_zero_while_a_public_page_is_withheld(showcase):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("verify_published", "--base-url", "http://testserver", "--workers", "1", stdout=out)
+    assert "other public pages withheld 0" in out.getvalue()
+    raw_update("projects_project", "title", "77779193永利官网", showcase.pk)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_published", "--base-url", "http://testserver", "--workers", "1", stdout=out)
+    assert f"withheld projects.project {showcase.uuid}" in out.getvalue() and "other public pages withheld 1" in out.getvalue()

@@ -199,6 +199,19 @@ class Project(ArchivableModel, TrackedModel):
     def get_showcase_url(self):
         return reverse("projects:showcase", kwargs={"uuid": self.uuid})
 
+    def public_texts(self) -> list[str]:
+        """Every text the showcase page shows, for the content-safety scan (the page and verify_published).
+        Reads the lead, partners, milestones and outcomes as prefetched."""
+        return [
+            self.title,
+            self.brand,
+            self.goals,
+            self.lead.name,
+            *(o.name for o in self.partners.all()),
+            *(m.title for m in self.milestones.all()),
+            *(text for outcome in self.outcomes.all() for text in (outcome.title, outcome.text)),
+        ]
+
     def clean(self):
         self.title = (self.title or "").strip()
         self.brand = (self.brand or "").strip()

@@ -235,16 +235,7 @@ def showcase_detail(request, uuid):
     )
     if project is None:
         raise Http404
-    refuse_if_blocked(
-        project,
-        project.title,
-        project.brand,
-        project.goals,
-        project.lead.name,
-        *(o.name for o in project.partners.all()),
-        *(m.title for m in project.milestones.all()),
-        *(text for outcome in project.outcomes.all() for text in (outcome.title, outcome.text)),
-    )
+    refuse_if_blocked(project, *project.public_texts())
     counts = dict(Task.objects.filter(project=project).order_by().values_list("status").annotate(n=Count("pk")))
     context = {
         "title": project.brand or project.title,
