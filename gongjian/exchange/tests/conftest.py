@@ -11,6 +11,16 @@ from gongjian.orgs.models import Membership, Organization
 
 
 @pytest.fixture
+def fresh_indexes():
+    """Matching indexes are per process: a test that suggests starts and ends without one."""
+    from gongjian.exchange.matching import store
+
+    store.forget()
+    yield
+    store.forget()
+
+
+@pytest.fixture
 def volunteering(db):
     return Category.objects.get_or_create(name="志愿服务", defaults={"order": 50})[0]
 

@@ -14,13 +14,7 @@ from gongjian.exchange.models import Need, Resource
 from gongjian.exchange.tasks import refresh_match_index
 from gongjian.orgs.models import Organization, Region
 
-
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    # Indexes are per process; each test starts without one.
-    store.forget()
-    yield
-    store.forget()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 @pytest.fixture

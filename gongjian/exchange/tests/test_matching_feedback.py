@@ -7,17 +7,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gongjian.audit.models import Action, Record
-from gongjian.exchange.matching import evaluation, store
+from gongjian.exchange.matching import evaluation
 from gongjian.exchange.models import Claim, SuggestionFeedback
 
 API = "/api/v1/exchange"
 
 
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    store.forget()
-    yield
-    store.forget()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 @pytest.fixture

@@ -5,18 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from gongjian.exchange.matching import store, suggestions_for_need, suggestions_for_resource
+from gongjian.exchange.matching import suggestions_for_need, suggestions_for_resource
 from gongjian.exchange.models import Category, Need, Resource, SynonymGroup
 from gongjian.orgs.models import Organization, Region
 
 API = "/api/v1/exchange"
 
 
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    store.forget()
-    yield
-    store.forget()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 @pytest.fixture
