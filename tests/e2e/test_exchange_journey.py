@@ -59,7 +59,7 @@ def build(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_in_as, tmp_path, settings):
-    from gongjian.exchange.models import Claim, Need
+    from gongjian.exchange.models import Claim, Need, SuggestionFeedback
     from gongjian.lib.testing import build_world
     from gongjian.projects.models import Project, Task
 
@@ -92,16 +92,21 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_i
     first = page.locator("#suggestions > li").first
     expect(first).to_have_attribute("data-uuid", str(need.uuid))
     expect(first).to_contain_text("广富林街道党工委")
+    # The admin marks the suggestion useful: the button shows it without reloading the page.
+    first.get_by_role("button", name="有用").click()
+    expect(first.get_by_role("button", name="有用")).to_have_attribute("aria-pressed", "true")
+    assert SuggestionFeedback.objects.get().verdict == "useful"
 
-    # 3. The college claims the need for its committee.
+    # 3. The college claims the need for its committee, from the suggestion.
     first.get_by_role("link", name="党群服务站空间设计与导视系统").click()
-    page.wait_for_url(re.compile(rf"/exchange/needs/{need.uuid}/$"))
+    page.wait_for_url(re.compile(rf"/exchange/needs/{need.uuid}/\?from=suggestion$"))
     page.click("#claim-button")
     page.select_option("#id_organization", label="示例学院党委")
     page.fill("#id_message", "我院工业设计系可组织 20 名学生设计师承接。")
     page.click("#submit-claim")
     page.wait_for_url(re.compile(r"/exchange/claims/[0-9a-f-]+/$"))
     expect(page.locator("[data-status=pending]")).to_be_visible()
+    assert Claim.objects.get(need=need).from_suggestion
 
     # 4. The street sees the claim among those it received and accepts it: a project starts.
     sign_in_as(world.outsider.username)
