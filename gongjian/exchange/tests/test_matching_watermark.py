@@ -11,16 +11,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from gongjian.exchange.matching import store, suggestions_for_resource
+from gongjian.exchange.matching import suggestions_for_resource
 from gongjian.exchange.models import Need
 from gongjian.orgs.models import Organization
 
-
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    store.forget()
-    yield
-    store.forget()
+pytestmark = pytest.mark.usefixtures("fresh_indexes")
 
 
 def test_it_reindexes_the_items_of_an_organization_changed_elsewhere(world, make_need, make_resource):
