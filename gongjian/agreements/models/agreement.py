@@ -18,6 +18,7 @@ from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.news.safety.detect import Scanner
 from gongjian.news.safety.publishing import validate_publishable
 
 from ..choices import ACTIVE_STATUSES, FINAL_STATUSES, PUBLIC_STATUSES, AgreementStatus
@@ -278,7 +279,12 @@ class Agreement(ArchivableModel, TrackedModel):
         """亮约, at ``effective_at`` (a date or datetime; default now)."""
         self.check_transition("publish")
         # 亮约 shows these to anyone (SECURITY.md item 13); they are frozen from 签约 on, so this is the moment.
-        validate_publishable(self, ["title", "theme", "summary"])
+        scanner = Scanner.from_db()
+        validate_publishable(self, ["title", "theme", "summary"], scanner=scanner)
+        for party in self.parties.prefetch_related("obligations"):
+            validate_publishable(party, ["role"], scanner=scanner)
+            for obligation in party.obligations.all():
+                validate_publishable(obligation, ["description"], scanner=scanner)
         at = self._effective("publish", effective_at)
         self._move("publish", by, at=at, published_at=at)
 

@@ -93,6 +93,40 @@ def test_it_refuses_to_disclose_an_agreement_the_scan_blocks(world, seeded):  # 
     assert clean.status == AgreementStatus.PUBLISHED
 
 
+def test_it_refuses_blocked_milestones_and_outcomes_of_a_public_project_only(world, showcase):
+    with pytest.raises(ValidationError) as raised:
+        Milestone(project=showcase, title="77779193永利官网").full_clean()
+    assert list(raised.value.message_dict) == ["title"]
+    with pytest.raises(ValidationError) as raised:
+        Outcome(project=showcase, kind="text", title="改造总结", text="<p>详见77779193永利官网</p>").full_clean()
+    assert list(raised.value.message_dict) == ["text"]
+    api = api_client_for(world.alliance_admin)
+    response = api.post("/api/v1/projects/milestones/", {"project": str(showcase.uuid), "title": "金沙娱乐城开业"}, format="json")
+    assert response.status_code == 400 and "title" in response.json()
+    assert not Milestone.objects.filter(project=showcase).exists()
+    # A project off the showcase is its owners' business, and real names stay allowed on it.
+    Milestone(project=showcase, title="永利路站点改造完成").full_clean()
+    private = active_project(world.own_org, title="内部项目", is_public=False)
+    Milestone(project=private, title="77779193永利官网").full_clean()
+
+
+def test_it_refuses_to_disclose_an_agreement_whose_obligation_or_role_the_scan_blocks(world, seeded):  # noqa: F811
+    from gongjian.agreements.models import AgreementParty, Obligation
+
+    for table, model, column in (
+        ("agreements_obligation", Obligation, "description"),
+        ("agreements_agreementparty", AgreementParty, "role"),
+    ):
+        agreement = advance(make_agreement(world, title=f"共建协议{table}"), AgreementStatus.SIGNED, world.alliance_admin)
+        row = model.objects.filter(**({"party__agreement": agreement} if model is Obligation else {"agreement": agreement})).first()
+        raw_update(table, column, "详见77779193永利官网", row.pk)
+        with pytest.raises(ValidationError) as raised:
+            agreement.publish(world.alliance_admin)
+        assert list(raised.value.message_dict) == [column] and "77779193永利官网" in raised.value.message_dict[column][0]
+        agreement.refresh_from_db()
+        assert agreement.status == AgreementStatus.SIGNED
+
+
 # --- not served after a change behind the application -------------------------------------------------
 
 

@@ -364,6 +364,11 @@ class Milestone(TrackedModel):
     def get_absolute_url(self):
         return self.project.get_absolute_url()
 
+    def clean(self):
+        if self.project_id and self.project.is_public:
+            # The showcase lists a public project's milestones: SECURITY.md item 13.
+            validate_publishable(self, ["title"])
+
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
@@ -412,6 +417,9 @@ class Outcome(TrackedModel):
         self.text = clean_html(self.text)
         if self.kind == OutcomeKind.TEXT and not self.text:
             raise ValidationError({"text": _("A text outcome needs its text.")})
+        if self.project_id and self.project.is_public:
+            # The showcase shows a public project's outcomes: SECURITY.md item 13.
+            validate_publishable(self, ["title", "text"])
         if self.kind in (OutcomeKind.PHOTO, OutcomeKind.FILE):
             if not self.file:
                 raise ValidationError({"file": _("Attach the photo or file.")})
