@@ -7,9 +7,10 @@ from gongjian.lib.access import scope_for
 from gongjian.lib.effective import PastDateInput
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
+from gongjian.orgs.pickers import picker, use_picker
 
 from .choices import ListKind
-from .models import Category, Need, Resource
+from .models import Category, Need, Resource, SynonymGroup
 
 
 def editable_organizations(user):
@@ -22,7 +23,7 @@ class ListingForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = editable_organizations(self.user)
+        use_picker(self, "organization", "organizations-editable", editable_organizations(self.user))
         categories = Category.objects.filter(is_active=True)
         if self.instance.pk and self.instance.category_id:
             categories = Category.objects.filter(is_active=True) | Category.objects.filter(pk=self.instance.category_id)
@@ -32,12 +33,12 @@ class ListingForm(ScopedModelForm):
             if name in self.fields:
                 self.fields[name].widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
         if "region" in self.fields:
-            self.fields["region"].queryset = self.fields["region"].queryset.order_by("path")
+            use_picker(self, "region", "regions")
         if not self.instance.pk and not self.initial.get("organization"):
             # model_to_dict put organization=None in initial; one choice is the obvious one.
             orgs = list(self.fields["organization"].queryset[:2])
             if len(orgs) == 1:
-                self.initial["organization"] = orgs[0].pk
+                self.initial["organization"] = orgs[0]
 
 
 class NeedForm(ListingForm):
@@ -47,6 +48,8 @@ class NeedForm(ListingForm):
             "organization",
             "title",
             "category",
+            "seeks",
+            "offers",
             "region",
             "scale",
             "deadline",
@@ -56,6 +59,8 @@ class NeedForm(ListingForm):
             "contact_name",
             "contact_phone",
         ]
+        labels = {"seeks": _("Looking for"), "offers": _("Can give in return")}
+        help_texts = {"seeks": _("Suggestions pair the need with offers of this kind, never with others looking for the same.")}
 
 
 class ResourceForm(ListingForm):
@@ -65,7 +70,10 @@ class ResourceForm(ListingForm):
             "organization",
             "title",
             "category",
+            "offers",
+            "seeks",
             "region",
+            "service_area",
             "capacity",
             "capacity_unit",
             "available_from",
@@ -74,15 +82,18 @@ class ResourceForm(ListingForm):
             "contact_name",
             "contact_phone",
         ]
+        labels = {"offers": _("Offering"), "seeks": _("Looking for in return")}
+        help_texts = {"seeks": _("Only if the offer itself looks for something, e.g. a job post looks for people.")}
 
 
 class ClaimForm(forms.Form):
     """Claim a need (alone or jointly) or request a resource, for one of the user's organizations."""
 
-    organization = forms.ModelChoiceField(label=_("Claim as"), queryset=Organization.objects.none())
-    partners = forms.ModelMultipleChoiceField(
+    organization = picker("organizations-editable", label=_("Claim as"))
+    partners = picker(
+        "organizations-directory",
+        multiple=True,
         label=_("Joint partners"),
-        queryset=Organization.objects.none(),
         required=False,
         help_text=_("Leave empty to claim alone; choose partners for a joint claim (联合领办)."),
     )
@@ -91,13 +102,15 @@ class ClaimForm(forms.Form):
     effective_at = forms.DateField(
         label=_("Effective date (fill in when recording after the fact; defaults to today)"), required=False, widget=PastDateInput
     )
+    # Set when the page was opened from a match tab: the claim is then evidence for evaluating matching.
+    from_suggestion = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, target=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.target = user, target
         owner_id = target.organization_id if target is not None else None
         self.fields["organization"].queryset = editable_organizations(user).exclude(pk=owner_id)
-        self.fields["partners"].queryset = Organization.objects.directory().exclude(pk=owner_id).order_by("name")
+        self.fields["partners"].queryset = Organization.objects.directory().exclude(pk=owner_id)
         if isinstance(target, Need):
             del self.fields["quantity"]
         else:
@@ -105,7 +118,7 @@ class ClaimForm(forms.Form):
             del self.fields["partners"]
         orgs = list(self.fields["organization"].queryset[:2])
         if len(orgs) == 1:
-            self.initial.setdefault("organization", orgs[0].pk)
+            self.initial.setdefault("organization", orgs[0])
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -119,7 +132,7 @@ class ClaimForm(forms.Form):
 
     def save(self):
         data = self.cleaned_data
-        kwargs = {"by": self.user, "message": data["message"], "effective_at": data.get("effective_at")}
+        kwargs = {"by": self.user, "message": data["message"], "effective_at": data.get("effective_at"), "from_suggestion": data["from_suggestion"]}
         if isinstance(self.target, Need):
             return self.target.claim(data["organization"], partners=data.get("partners") or (), **kwargs)
         return self.target.request(data["organization"], quantity=data.get("quantity"), **kwargs)
@@ -154,7 +167,19 @@ class ReleaseForm(forms.Form):
 class CategoryForm(ScopedModelForm):
     class Meta:
         model = Category
-        fields = ["name", "order", "is_active"]
+        fields = ["name", "order", "is_active", "related"]
+        widgets = {"related": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A category is not related to itself.
+        self.fields["related"].queryset = Category.objects.exclude(pk=self.instance.pk).order_by("order", "name")
+
+
+class SynonymGroupForm(ScopedModelForm):
+    class Meta:
+        model = SynonymGroup
+        fields = ["words", "note", "is_active"]
 
 
 def user_can_release(user) -> bool:

@@ -94,10 +94,7 @@ class HallView(NeedListView):
         scope = scope_for(user)
         if scope.everything or not scope.editable:
             return []
-        mine = editable_organizations(user)
-        owners = set()
-        for org in mine:
-            owners |= paired_partner_ids(org)
+        owners = paired_partner_ids(set(editable_organizations(user).values_list("pk", flat=True)))
         if not owners:
             return []
         today = timezone.localdate()

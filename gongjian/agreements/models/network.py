@@ -63,10 +63,15 @@ class PairingQuerySet(MultiPathQuerySet):
         )
 
     def partners_of(self, organization, today=None) -> set[int]:
-        """Ids of organizations currently paired with this one (they get first claim on its needs)."""
-        org_id = getattr(organization, "pk", organization)
-        rows = self.current(today).filter(Q(org_a_id=org_id) | Q(org_b_id=org_id)).values_list("org_a_id", "org_b_id")
-        return {b if a == org_id else a for a, b in rows}
+        """Ids of organizations currently paired with this one (they get first claim on its needs),
+        or with any of a set of them (ids), in one query."""
+        ids = set(organization) if isinstance(organization, set | frozenset) else {getattr(organization, "pk", organization)}
+        rows = self.current(today).filter(Q(org_a_id__in=ids) | Q(org_b_id__in=ids)).values_list("org_a_id", "org_b_id")
+        partners = set()
+        for a, b in rows:
+            partners |= {b} if a in ids else set()
+            partners |= {a} if b in ids else set()
+        return partners
 
 
 class Pairing(ArchivableModel, TrackedModel):

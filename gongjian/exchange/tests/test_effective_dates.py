@@ -206,7 +206,7 @@ def test_it_publishes_claims_and_accepts_on_past_days_through_the_pages(world, c
     need = make_need()
     owner, claimant = client_for(world.outsider), client_for(world.org_admin)
     owner.post(reverse("exchange:need_publish", args=[need.uuid]), {"effective_at": "2023-03-01"})
-    claimant.post(reverse("exchange:need_claim", args=[need.uuid]), {"organization": world.own_org.pk, "effective_at": "2023-03-10"})
+    claimant.post(reverse("exchange:need_claim", args=[need.uuid]), {"organization": world.own_org.uuid, "effective_at": "2023-03-10"})
     claim = Claim.objects.get(need=need)
     owner.post(reverse("exchange:claim_accept", args=[claim.uuid]), {"effective_at": "2023-03-15"})
     need.refresh_from_db()
@@ -228,7 +228,7 @@ def test_it_defaults_to_now_through_the_page(world, client_for, make_need):
 def test_it_refuses_a_bad_claim_date_through_the_page(world, client_for, old_need, value, message):
     value = tomorrow().isoformat() if value == "tomorrow" else value
     response = client_for(world.org_admin).post(
-        reverse("exchange:need_claim", args=[old_need.uuid]), {"organization": world.own_org.pk, "effective_at": value}, follow=True
+        reverse("exchange:need_claim", args=[old_need.uuid]), {"organization": world.own_org.uuid, "effective_at": value}, follow=True
     )
     assert message in response.content.decode()
     assert not Claim.objects.exists()

@@ -137,8 +137,8 @@ class TestLists:
             return {n.title for n in response.context["object_list"]}
 
         assert titles(category=volunteering.pk) == {elder.title}
-        assert titles(region=world.street.pk) == {booth.title}
-        assert titles(region=world.district.pk) == {booth.title, elder.title}
+        assert titles(region=world.street.uuid) == {booth.title}
+        assert titles(region=world.district.uuid) == {booth.title, elder.title}
         assert titles(status="published") == {booth.title, elder.title}
         assert titles(status="fulfilled") == set()
         assert titles(organization=str(world.foreign_org.uuid)) == {booth.title, elder.title}
@@ -219,14 +219,14 @@ class TestDetail:
 class TestForms:
     def test_it_creates_a_need_for_an_organization_the_user_administers(self, world, client_for, design):
         client = client_for(world.outsider)
-        data = {"organization": world.foreign_org.pk, "title": "党群服务站设计", "category": design.pk, "claim_mode": "single"}
+        data = {"organization": world.foreign_org.uuid, "title": "党群服务站设计", "category": design.pk, "claim_mode": "single"}
         response = client.post(reverse("exchange:need_create"), data)
         need = Need.objects.get(title="党群服务站设计")
         assert response.status_code == 302 and response["Location"] == need.get_absolute_url()
         assert (need.status, need.created_by) == ("draft", world.outsider)
 
     def test_it_refuses_creating_a_need_for_someone_else(self, world, client_for, design):
-        data = {"organization": world.foreign_org.pk, "title": "冒名需求", "category": design.pk, "claim_mode": "single"}
+        data = {"organization": world.foreign_org.uuid, "title": "冒名需求", "category": design.pk, "claim_mode": "single"}
         response = client_for(world.org_admin).post(reverse("exchange:need_create"), data)
         assert response.status_code == 200
         assert "organization" in response.context["form"].errors
@@ -240,7 +240,7 @@ class TestForms:
         org, _admin = enterprise
         need = make_need(publish=True)
         response = client_for(world.org_admin).post(
-            reverse("exchange:need_claim", args=[need.uuid]), {"organization": world.own_org.pk, "partners": [org.pk], "message": "联合领办"}
+            reverse("exchange:need_claim", args=[need.uuid]), {"organization": world.own_org.uuid, "partners": [org.uuid], "message": "联合领办"}
         )
         claim = Claim.objects.get()
         assert response["Location"] == claim.get_absolute_url()
@@ -265,14 +265,14 @@ class TestForms:
         org, admin = enterprise
         pair(world.foreign_org, world.own_org)
         need = make_need(publish=True)
-        response = client_for(admin).post(reverse("exchange:need_claim", args=[need.uuid]), {"organization": org.pk}, follow=True)
+        response = client_for(admin).post(reverse("exchange:need_claim", args=[need.uuid]), {"organization": org.uuid}, follow=True)
         assert response.status_code == 200
         assert not Claim.objects.exists()
         assert list(response.context["messages"])
 
     def test_it_requests_a_resource_through_the_page(self, world, client_for, make_resource):
         resource = make_resource(publish=True)
-        client_for(world.outsider).post(reverse("exchange:resource_request", args=[resource.uuid]), {"organization": world.foreign_org.pk, "quantity": 5})
+        client_for(world.outsider).post(reverse("exchange:resource_request", args=[resource.uuid]), {"organization": world.foreign_org.uuid, "quantity": 5})
         claim = Claim.objects.get()
         assert (claim.resource, claim.quantity) == (resource, 5)
 
@@ -307,6 +307,6 @@ def test_it_puts_the_five_entries_in_the_create_menu(world):
 
 def test_it_preselects_the_only_organization_a_user_may_post_for(world, client_for):
     form = client_for(world.outsider).get(reverse("exchange:need_create")).context["form"]
-    assert form["organization"].value() == world.foreign_org.pk
+    assert form["organization"].value() == world.foreign_org.uuid
     form = client_for(world.org_admin).get(reverse("exchange:need_create")).context["form"]
     assert form["organization"].value() is None  # the college and its branch: the user chooses
