@@ -5,7 +5,7 @@
 
 The server is the production one: gunicorn with deploy/gunicorn.conf.py (its default workers, two per core
 plus one) and the settings docs/deployment.md gives (DEBUG off, real keys, secure cookies, the TLS-proxy
-setting, whitenoise's manifest), set up by deploy/host.py as tests/e2e/test_production.py does. It runs on
+setting, the HTTPS redirect and HSTS), set up by deploy/host.py as tests/e2e/test_production.py does. It runs on
 its own PostgreSQL database (``gj_load`` beside DATABASE_URL's, or on 127.0.0.1 as postgres), created afresh
 unless --reuse finds an earlier load of the same scale. benchmarks/load_data.py loads the demo alliance and
 --scale of benchmarks/insights.py's volume (0.25: 25,000 organizations, 12,500 people, 5,000 activities with

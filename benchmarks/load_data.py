@@ -1,6 +1,6 @@
 """The site side of benchmarks/load.py: data, accounts and sessions before the run, the registrations after it.
 
-    python benchmarks/load_data.py prepare PLAN.json --scale 0.25 --burst 2000 --capacity 500 [--reuse]
+    python benchmarks/load_data.py prepare PLAN.json --scale 0.25 --burst 2000 --capacity 500
     python benchmarks/load_data.py check PLAN.json
 
 benchmarks/load.py runs both with the production host's environment (deploy/host.py), so the sessions made
@@ -9,8 +9,9 @@ issue's volume, the organizations, people, activities, exchange, projects and ag
 benchmarks/insights.py's builders (benchmarks/directory.py's generator underneath). On every run it adds
 the accounts the load needs (one password hash shared by all, as hashing each with Argon2 would take
 minutes), fresh activities for this run, and a signed-in session for each member of the burst. It writes
-the plan (names, cookies, tokens, activity ids) that the load generator reads. ``check`` prints, as JSON,
-each burst registration's place in the order the application keeps (places first, then the waitlist).
+the plan (names, cookies, tokens, activity ids) that the load generator reads. A database that already holds
+the data keeps it. ``check`` prints, as JSON, the burst's registrations in the order the application recorded
+their arrival, with their status, and the waitlist's queue.
 """
 
 import argparse
