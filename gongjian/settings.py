@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost but for axes: it sees a view's full-disk error first, and ends each request's file bookkeeping last.
+    "gongjian.lib.middleware.StoredFilesMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -271,7 +273,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Like the private uploads' storage: files are stored whole or not at all (gongjian.lib.uploads).
+    "default": {"BACKEND": "gongjian.lib.uploads.WholeFilesStorage"},
     "staticfiles": {"BACKEND": "gongjian.lib.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -295,7 +298,8 @@ TASKS = {
 # Paired organizations may claim a published need first for this many days.
 EXCHANGE_PRIORITY_DAYS = envint("EXCHANGE_PRIORITY_DAYS", "14")
 # The matching index lives on disk (default VAR_DIR/match_index) so every web process and
-# worker maps the same files; with several hosts this must be shared storage.
+# worker of a host maps the same files. Keep it on local disk: with several hosts each keeps its
+# own and catches up with the database by itself (docs/deployment.md, "More than one app host").
 MATCH_INDEX_DIR = envstr("MATCH_INDEX_DIR") or None
 
 # --- API ------------------------------------------------------------------
@@ -340,6 +344,8 @@ SPECTACULAR_SETTINGS = {
         "ResourceStatusEnum": "gongjian.exchange.choices.ResourceStatus",
         "ClaimStatusEnum": "gongjian.exchange.choices.ClaimStatus",
         "ListKindEnum": "gongjian.exchange.choices.ListKind",
+        "HelpKindEnum": "gongjian.exchange.choices.HelpKind",
+        "SuggestionVerdictEnum": "gongjian.exchange.models.feedback.Verdict",
         "ActivityKindEnum": "gongjian.activities.choices.ActivityKind",
         "RegistrationStatusEnum": "gongjian.activities.choices.RegistrationStatus",
         "ArticleStatusEnum": "gongjian.news.choices.ArticleStatus",
