@@ -25,30 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import directory  # noqa: E402  (the loader lives beside this script)
 
-PAGES = (
-    "/agreements/honours/new/",
-    "/activities/add/",
-    "/orgs/tree/",
-    "/orgs/regions/",
-    "/agreements/new/",
-    "/agreements/pairings/new/",
-    "/agreements/alliances/new/",
-    "/agreements/bases/new/",
-    "/projects/new/",
-    "/exchange/needs/new/",
-    "/exchange/needs/",
-    "/exchange/resources/",
-    "/exchange/hall/",
-    "/agreements/",
-    "/orgs/",
-    "/orgs/new/",
-    "/orgs/people/",
-    "/orgs/people/new/",
-    "/projects/",
-    "/projects/tasks/",
-    "/news/manage/",
-    "/news/manage/new/",
-)
+# The pages the scale test walks (gongjian/orgs/tests/test_picker_pages.py).
+from gongjian.orgs.tests.test_picker_pages import PAGES  # noqa: E402
+
 OPTION = re.compile(rb"<option\b")
 
 

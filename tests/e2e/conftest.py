@@ -70,3 +70,17 @@ def sign_in_as(page, live_server, login):
         page.wait_for_url(f"{live_server.url}/")
 
     return _sign_in_as
+
+
+@pytest.fixture
+def pick(page):
+    """pick("#id_host", "slxy", org.uuid): type into a search picker (lib/pickers.py) and choose the row with that value."""
+
+    def _pick(select, query, value):
+        control = page.locator(f"{select}-ts-control")
+        control.click()
+        control.fill(query)
+        page.locator(f'{select}-ts-dropdown [data-value="{value}"]').click()
+        page.keyboard.press("Escape")  # a multiple picker stays open for the next choice
+
+    return _pick

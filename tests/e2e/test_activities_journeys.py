@@ -35,7 +35,7 @@ def lecture(world, starts_in=timedelta(hours=1), **fields):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_org_admin_creates_a_lecture_with_two_co_hosts_and_a_speaker(page, live_server, login, world):
+def test_an_org_admin_creates_a_lecture_with_two_co_hosts_and_a_speaker(page, live_server, login, world, pick):
     speaker = Person.objects.create(name="沈教授", is_speaker=True, speaker_topics=["两会精神"], titles=["市委党校教授"])
     studio = Organization.objects.create(name="“熔·融”党建工作室", sector="school", kind="studio", parent=world.own_org)
     start = (timezone.localtime() + timedelta(days=3)).replace(hour=14, minute=0)
@@ -47,9 +47,10 @@ def test_an_org_admin_creates_a_lecture_with_two_co_hosts_and_a_speaker(page, li
     page.fill("#id_title", "“熔·融”理论宣讲第二讲：全国两会精神解读")
     page.select_option("#id_kind", "lecture")
     page.select_option("#id_track", "study")
-    page.select_option("#id_host", str(world.own_org.pk))
-    page.select_option("#id_co_hosts", [str(studio.pk), str(world.foreign_org.pk)])
-    page.select_option("#id_speakers", [str(speaker.pk)])
+    pick("#id_host", "slxy", world.own_org.uuid)
+    pick("#id_co_hosts", "党建工作室", studio.uuid)
+    pick("#id_co_hosts", "gfl", world.foreign_org.uuid)
+    pick("#id_speakers", "sjs", speaker.uuid)
     page.fill("#id_starts_at", start.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_ends_at", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_venue", "示例学院第一报告厅")

@@ -9,7 +9,7 @@ from gongjian.lib.testing import PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_takes_an_agreement_from_negotiation_to_evaluation(page, live_server, login, browser):
+def test_it_takes_an_agreement_from_negotiation_to_evaluation(page, live_server, login, browser, pick):
     from gongjian.agreements.models import Agreement
     from gongjian.lib.testing import build_world
 
@@ -24,8 +24,8 @@ def test_it_takes_an_agreement_from_negotiation_to_evaluation(page, live_server,
     page.select_option("#id_track", "build")
     page.fill("#id_start_date", "2025-01-01")
     page.fill("#id_end_date", "2027-12-31")
-    page.select_option("#id_own_party", label=world.own_org.name)
-    page.select_option("#id_partners", label=world.foreign_org.name)
+    pick("#id_own_party", "slxy", world.own_org.uuid)
+    pick("#id_partners", "gfl", world.foreign_org.uuid)
     page.click("#form-container button[type=submit]")
     page.wait_for_url(re.compile(r"/agreements/[0-9a-f-]{36}/$"))
     agreement = Agreement.objects.get(title="社区空间共建协议")

@@ -58,7 +58,7 @@ def build(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_in_as, tmp_path, settings):
+def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_in_as, tmp_path, settings, pick):
     from gongjian.exchange.models import Claim, Need, SuggestionFeedback
     from gongjian.lib.testing import build_world
     from gongjian.projects.models import Project, Task
@@ -73,7 +73,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_i
     page.locator("a[href='/exchange/needs/new/']").click()
     page.fill("#id_title", "党群服务站空间设计与导视系统")
     page.select_option("#id_category", label="设计规划")
-    page.select_option("#id_region", label="广富林街道")
+    pick("#id_region", "gfljd", world.street.uuid)
     page.fill("#id_scale", "1 处党群服务站")
     page.fill("#id_description", "街道党群服务站改造，需要高校设计力量开展空间设计和导视系统设计。")
     page.locator("#form-container button[type=submit]").click()
@@ -101,7 +101,7 @@ def test_it_goes_from_a_posted_need_to_moving_progress(page, live_server, sign_i
     first.get_by_role("link", name="党群服务站空间设计与导视系统").click()
     page.wait_for_url(re.compile(rf"/exchange/needs/{need.uuid}/\?from=suggestion$"))
     page.click("#claim-button")
-    page.select_option("#id_organization", label="示例学院党委")
+    pick("#id_organization", "slxy", world.own_org.uuid)
     page.fill("#id_message", "我院工业设计系可组织 20 名学生设计师承接。")
     page.click("#submit-claim")
     page.wait_for_url(re.compile(r"/exchange/claims/[0-9a-f-]+/$"))

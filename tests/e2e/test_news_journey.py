@@ -20,7 +20,7 @@ DEFACED = "77779193永利官网"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_reviews_three_times_publishes_and_catches_a_defaced_title(page, live_server, sign_in_as, settings, tmp_path):
+def test_it_reviews_three_times_publishes_and_catches_a_defaced_title(page, live_server, sign_in_as, settings, tmp_path, pick):
     from gongjian.lib.testing import build_world, make_member
     from gongjian.news.models import Article
     from gongjian.orgs.models import Membership
@@ -39,7 +39,7 @@ def test_it_reviews_three_times_publishes_and_catches_a_defaced_title(page, live
     page.fill("#id_title", TITLE)
     page.fill("#id_summary", SUMMARY)
     page.fill("#id_body", "<p>6月20日，支部党员走进结对单位开展专题联学。</p><p>大家交流了党建工作经验。</p>")
-    page.select_option("#id_organization", str(world.own_branch.pk))
+    pick("#id_organization", "gysj", world.own_branch.uuid)
     page.click("#form-container button[type=submit]")
     page.wait_for_url(re.compile(r"/news/manage/[0-9a-f-]+/$"))
     article = Article.objects.get(title=TITLE)
@@ -83,7 +83,7 @@ def test_it_reviews_three_times_publishes_and_catches_a_defaced_title(page, live
     sign_in_as("member")
     page.goto(f"{live_server.url}/news/manage/new/")
     page.fill("#id_title", f"{DEFACED}党委获评优秀共建党组织")
-    page.select_option("#id_organization", str(world.own_branch.pk))
+    pick("#id_organization", "gysj", world.own_branch.uuid)
     page.click("#form-container button[type=submit]")
     error = page.locator("#form-container .invalid-feedback").first
     expect(error).to_contain_text(DEFACED)
