@@ -25,9 +25,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import directory  # noqa: E402  (the loader lives beside this script)
 
-# The pages the scale test walks (gongjian/orgs/tests/test_picker_pages.py).
-from gongjian.orgs.tests.test_picker_pages import PAGES  # noqa: E402
-
 OPTION = re.compile(rb"<option\b")
 
 
@@ -37,7 +34,7 @@ def parse_args():
     parser.add_argument("--people", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=3, help="timed requests per page and role (after one warm-up)")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database of the same size")
-    parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument("--pages", nargs="*", help="default: the pages the scale test walks (gongjian/orgs/tests/test_picker_pages.py)")
     return parser.parse_args()
 
 
@@ -76,12 +73,33 @@ def main():
 
     from gongjian.accounts.models import User
     from gongjian.lib.testing import sign_in
+    from gongjian.orgs.tests.test_picker_pages import PAGES
 
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_alliance_admin": True, "must_change_password": False})
     roles = {"alliance admin": admin, "org admin": org_admin()}
     rows = []
     print(f"{'page':34} {'role':15} {'status':>6} {'KB':>9} {'options':>8} {'ms':>9}")
-    for url in args.pages:
+    for url in args.pages or PAGES:
+        for role, user in roles.items():
+            status, size, options, ms = measure(sign_in(Client(), user), url, args.requests)
+            rows.append((url, role, status, size, options, ms))
+            print(f"{url:34} {role:15} {status:6} {size / 1024:9.1f} {options:8} {ms:9.0f}")
+    # What a picker asks as the user types: a page of matches by pinyin initials or by name.
+    from gongjian.orgs.models import Organization, pinyin_keys
+
+    sample = Organization.objects.filter(parent__isnull=True, sector="enterprise").order_by("pk").values_list("name", flat=True)[100]
+    initials = pinyin_keys(sample)[0]
+    searches = [
+        f"/orgs/pick/organizations-directory/?q={initials[:6]}",
+        f"/orgs/pick/organizations-directory/?q={initials[:2]}",
+        "/orgs/pick/organizations-directory/?q=智能装备",
+        "/orgs/pick/organizations-directory/?q=zzz",
+        "/orgs/pick/organizations-editable/?q=",
+        "/orgs/pick/people/?q=wj",
+        "/orgs/pick/people/?q=zzz",
+        "/orgs/pick/regions/?q=gfl",
+    ]
+    for url in searches:
         for role, user in roles.items():
             status, size, options, ms = measure(sign_in(Client(), user), url, args.requests)
             rows.append((url, role, status, size, options, ms))
