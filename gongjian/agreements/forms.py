@@ -83,7 +83,9 @@ class PartyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.directory()
-        self.fields["organization"].widget.attrs.update({"class": "form-select form-select-sm", "data-placeholder": _("Choose an organization to add")})
+        # Shown without a label beside the role: the placeholder names it, and so does aria-label for screen readers.
+        choose = _("Choose an organization to add")
+        self.fields["organization"].widget.attrs.update({"class": "form-select form-select-sm", "data-placeholder": choose, "aria-label": choose})
         self.fields["role"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("e.g. 甲方, 乙方")})
 
 

@@ -25,8 +25,10 @@ class PickerWidgetMixin:
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].update(
-            {
+        attrs = context["widget"]["attrs"]
+        # A form may set its own placeholder (or any of these); the rest are the picker's defaults.
+        context["widget"]["attrs"] = {
+            **{
                 "data-picker": str(self.url),
                 "data-placeholder": str(_("Type a name or pinyin initials")),
                 "data-no-results": str(_("No match. Try other characters or initials.")),
@@ -35,8 +37,9 @@ class PickerWidgetMixin:
                 "data-no-more": str(_("No more matches.")),
                 "data-clear": str(pgettext_lazy("picker", "Clear")),
                 "data-remove": str(pgettext_lazy("picker", "Remove")),
-            }
-        )
+            },
+            **attrs,
+        }
         return context
 
     def use_required_attribute(self, initial):

@@ -173,6 +173,13 @@ class TestWidget:
         html = str(form["recipient_people"])
         assert html.count("<option") == 2 and html.count(" selected") == 2 and "multiple" in html
 
+    def test_it_keeps_a_forms_own_placeholder(self, world):
+        from gongjian.agreements.forms import PartyForm
+
+        html = str(PartyForm()["organization"])
+        assert 'data-placeholder="选择要添加的组织"' in html and 'aria-label="选择要添加的组织"' in html
+        assert "输入名称或拼音首字母" not in html
+
     def test_it_offers_a_search_widget_in_list_filters(self, world, client_for):
         Region.objects.create(name="新区", level=2, parent=world.city)
         html = client_for(world.member).get(reverse("orgs:organization_list"), {"region": str(world.street.uuid)}).content.decode()
