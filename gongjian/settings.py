@@ -358,7 +358,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks phone and ID numbers in messages and tracebacks (SECURITY.md item 16).
+    "filters": {"personal_data": {"()": "gongjian.lib.logs.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request bodies may carry personal data; never log them.

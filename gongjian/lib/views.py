@@ -1,6 +1,5 @@
 """Generic views. A concrete view is set up by attributes; the logic lives here once."""
 
-import re
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,16 +16,16 @@ from gongjian.audit.recording import record
 
 from .access import get_object_for, scope_for
 from .excel import xlsx_response
+from .logs import mask_numbers
 from .paging import Window, page_number
 
 PAGE_SIZES = (20, 50, 100)
-# A run of seven or more digits in a filter is a phone or ID number someone searched for (SECURITY.md item 16).
-_NUMBER = re.compile(r"\d{7,}")
 
 
 def masked_filters(params) -> dict:
     """The list's filters as the audit trail keeps them: numbers long enough to be personal data masked."""
-    return {key: _NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], value) for key, value in params.items() if key != "export"}
+    # A run of seven or more digits in a filter is a phone or ID number someone searched for (SECURITY.md item 16).
+    return {key: mask_numbers(value) for key, value in params.items() if key != "export"}
 
 
 class ObjectListView(LoginRequiredMixin, View):
