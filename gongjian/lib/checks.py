@@ -30,3 +30,25 @@ def check_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, Tags.database, deploy=True)
+def check_demo_logins(app_configs, databases=None, **kwargs):
+    """Demo logins still opening with the published password (SECURITY.md item 5); needs ``--database``."""
+    if not databases:
+        return []
+    from gongjian.accounts.models import User
+    from gongjian.orgs.demo import DEMO_PASSWORD
+    from gongjian.orgs.management.commands.load_demo import all_demo_logins
+
+    names = [username for username, _purpose in all_demo_logins()]
+    open_ones = [user.username for user in User.objects.filter(username__in=names, is_active=True) if user.check_password(DEMO_PASSWORD)]
+    if not open_ones:
+        return []
+    return [
+        Error(
+            f"Demo logins open with the demo's published password: {', '.join(sorted(open_ones))}.",
+            hint="This is a demo database, or load_demo ran on production: disable these accounts or set their passwords.",
+            id="gongjian.E004",
+        )
+    ]

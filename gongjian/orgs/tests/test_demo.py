@@ -3,7 +3,7 @@ import types
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from gongjian.accounts.models import User
 from gongjian.audit.models import Record
@@ -150,3 +150,29 @@ class TestCommand:
         written = list(Record.objects.filter(pk__gt=last_record).values_list("action", "object_type", "object_repr", "changes"))
         assert not changed, f"the second run created rows: {changed}; audited writes: {written}"
         assert Record.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_load_the_demo_into_a_database_of_real_organizations():
+    Organization.objects.create(name="某区委组织部", sector="government")
+    with pytest.raises(CommandError, match="not the demo's"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.filter(username="alliance").exists()
+
+
+@pytest.mark.django_db
+def test_it_flags_demo_logins_that_open_with_the_published_password_in_the_deploy_check(settings):
+    from gongjian.lib.checks import check_demo_logins
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=io.StringIO())
+    assert check_demo_logins(None) == []  # without --database the check reads nothing
+    errors = check_demo_logins(None, databases=["default"])
+    assert [e.id for e in errors] == ["gongjian.E004"]
+    assert "college_admin" in errors[0].msg and "news_writer" in errors[0].msg
+    for user in User.objects.filter(username__in=["alliance", "college_admin"]):
+        user.set_password("另一个-Strong-密码-2024")
+        user.save()
+    assert "college_admin" not in check_demo_logins(None, databases=["default"])[0].msg
+    User.objects.exclude(username__in=["alliance", "college_admin"]).update(is_active=False)
+    assert check_demo_logins(None, databases=["default"]) == []
