@@ -50,7 +50,8 @@ def suggest(obj, kind: str, limit: int = 10, weights: Weights = DEFAULT_WEIGHTS,
     model = model_for(kind)
     rows = model.objects.visible_to(user) if user is not None else model.objects.all()
     # No ordering (the ranking orders them) and no contact phone, which is decrypted on load and not shown here.
-    rows = rows.open().exclude(organization_id=obj.organization_id).select_related("organization", "region", "category")
+    # Only the organization comes along: the match tab, the API and the digest show its name, never the region or category.
+    rows = rows.open().exclude(organization_id=obj.organization_id).select_related("organization")
     rows = rows.defer("contact_phone").order_by()
     found = []
     # The top ``limit`` first; the spare ones only if some of those are gone since the index saw them
