@@ -7,26 +7,30 @@ tantivy also builds 4× faster with a fifth of the peak memory (237 vs 1238 MB),
 on disk against 201 MB in RAM, and every process maps the same files.
 
 A query is a need's (or resource's) own text, 20–40 terms long, and keeps every term: BM25's idf
-already weighs 社区 or 党员 (in half of all documents) near nothing, and tantivy's block-max WAND
-skips their postings once the top k is full. Dropping all but the rarest terms (as Lucene's
-MoreLikeThis does) lost the words that define a need, 设计, 改造, 培训: on the real set
-(tests/data/matching_real.json) NDCG@10 0.818 with the 12 rarest terms, 0.836 with every term.
+already weighs 社区 or 党员 (in half of all documents) near nothing. Dropping all but the rarest
+terms (as Lucene's MoreLikeThis does) lost the words that define a need, 设计, 改造, 培训: on the
+real set (tests/data/matching_real.json) NDCG@10 0.818 with the 12 rarest terms, 0.836 with every
+term. It costs time at scale: tantivy's pruning barely helps with short documents that share common
+words (top 10 and top 1000 cost the same), so a 1M-document query follows its terms' postings
+(benchmarks/matching.py: 9.3 ms p50 end of ranking at 1M, 2.2 ms at 100k).
 
-Three parts of the text score, in one query (a weighted sum, which beat reciprocal-rank fusion of
-separate searches; benchmarks/matching.py measures both):
-  - the words (jieba segmentation with the domain dictionary), each weighted by how often the
-    asker's text uses it (title words count twice);
+Three parts of the text score, in one query (a weighted sum; reciprocal-rank fusion of separate
+word and bigram searches is kept as fusion="rrf": equal on the real set's dev half, worse on the
+generated set, two searches; benchmarks/matching.py measures both):
+  - the words (jieba segmentation with the domain dictionary, the item's own place names left out),
+    each once (title words count twice in the documents);
   - the same words' synonyms from the thesaurus (synonyms.py), at SYNONYM_WEIGHT of a literal word;
   - character bigrams in a field of their own, at GRAM_WEIGHT, so a word inside a longer compound
-    still matches (助残 in 助残服务队, 托管 in 暑托班 …).
+    still matches (托班 in 暑托班); a bigram that is a common query word is left to the word field.
 
-Candidates come from three top-k searches, all scored by the same query:
+Candidates come from two top-k searches:
   1. the best text matches;
-  2. the best text matches of the same or a related category whose service area covers the asker's
-     place (for a need) or that lie in the asker's service area (for a resource), so a nearby offer
-     of the right kind is considered even when other documents share more words;
-  3. the best text matches among organizations the asker has worked with.
-Their non-text fields are read from tantivy fast fields and scored with numpy (factors.py).
+  2. one filtered search, scored by the rarest words: items of the same or a related category whose
+     service area covers the asker's place (for a need) or that lie in the asker's service area (for
+     a resource), or items of organizations the asker has worked with, so a nearby offer of the right
+     kind is considered even when other documents share more words.
+Documents that share nothing are never candidates. Their non-text fields are read from tantivy fast
+fields and scored with numpy (factors.py); two seekers of the same thing are dropped there.
 """
 
 import re
