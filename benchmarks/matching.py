@@ -30,6 +30,13 @@ bootstrap 95% intervals, and an ablation that takes out each part alone. The las
     RESULT ndcg10_real=… ndcg10_real_bm25=… ndcg10_real_bigram=… ndcg10_real_ci_low=… p50_ms_demo=… p50_ms_1m=… speedup_100k=… index_mb_1m=…
 
 where ndcg10_real_ci_low is the lower end of the 95% interval of (full − the better baseline).
+
+Last full run (nice -n 10 .venv/bin/python benchmarks/matching.py --sizes 10000,100000,1000000
+--engines-max 0 --queries 300, load average about 2 on the 2 shared cores):
+
+    RESULT ndcg10_real=0.8812 ndcg10_real_bm25=0.7987 ndcg10_real_bigram=0.7307 ndcg10_real_ci_low=0.0512 p50_ms_demo=2.82 p50_ms_1m=9.73 speedup_100k=226 index_mb_1m=122
+
+Under load 10-15 (other work on the machine) the wall figures grow 2-3×; the CPU columns do not.
 """
 
 import argparse
