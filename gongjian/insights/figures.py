@@ -41,7 +41,7 @@ from gongjian.projects.models import Project, Task
 from .models import ClaimDelay, FigureSummary, ScopedProject
 from .periods import Period
 from .scope import InsightScope
-from .summary import ACTIVITY_KEYS, monthly
+from .summary import ACTIVITY_KEYS, SUMMED, monthly
 
 TRACKS = [Track.STUDY, Track.BUILD, Track.CREATE]
 SECTORS = [Sector.GOVERNMENT, Sector.SCHOOL, Sector.ENTERPRISE, Sector.SOCIAL]
@@ -229,24 +229,6 @@ FIGURES = _defs(
 
 # The figures the summary row shows first, in this order.
 KEY_FIGURES = ("activities", "participants", "agreements_signed", "needs_published", "claims_accepted", "projects_active", "tasks_accepted", "honours")
-# The counts the monthly summary holds as they are (see summary.py for those it does not).
-SUMMED = (
-    "agreements_signed",
-    "agreements_published",
-    "agreements_performing",
-    "agreements_evaluated",
-    "needs_published",
-    "needs_claimed",
-    "needs_fulfilled",
-    "resources_published",
-    "resources_requested",
-    "claims_accepted",
-    "tasks_accepted",
-    "honours",
-    "bases",
-    "pairings",
-    "alliances",
-)
 # Figures that are not plain counts: averages and rates are not summed over tracks.
 RATIOS = ("checkin_rate", "median_days_to_claim", "projects_progress", "rating_avg", "satisfaction_avg")
 

@@ -44,21 +44,17 @@ from .models import ClaimDelay, FigureSummary, MonthlyFigure, ScopedProject
 from .periods import Period
 from .scope import InsightScope
 
-# The additive figures a summary holds. The check-in rate is kept as its two counts.
+# The activity figures a summary holds, per track; the check-in rate is kept as its two counts.
 ACTIVITY_KEYS = ("activities", "participants", "registrations", "held_ended", "attended_ended")
-KEYS = (
-    *ACTIVITY_KEYS,
+# The counts a summary holds as they are: the dashboard's figure is their sum over months.
+SUMMED = (
     "agreements_signed",
     "agreements_published",
     "agreements_performing",
     "agreements_evaluated",
-    "rating_sum",
-    "rating_count",
     "needs_published",
     "needs_claimed",
     "needs_fulfilled",
-    "satisfaction_sum",
-    "satisfaction_count",
     "resources_published",
     "resources_requested",
     "claims_accepted",
@@ -68,6 +64,7 @@ KEYS = (
     "pairings",
     "alliances",
 )
+# Besides these, the two averages are kept as their sums and counts (rating_*, satisfaction_*).
 # Keys kept per track only (their total is the sum over tracks); the others with track "".
 BY_TRACK = (*ACTIVITY_KEYS, "agreements_signed")
 # Rows go to the database in batches of this many.
