@@ -28,7 +28,7 @@ class ActivityForm(ScopedModelForm):
         model = Activity
         fields = [
             "title", "kind", "track", "series", "host", "co_hosts", "speakers", "invited_orgs", "invite_alliance",
-            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "registration_opens_at", "registration_closes_at", "description",
+            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "waitlist_enabled", "registration_opens_at", "registration_closes_at", "description",
         ]  # fmt: skip
         widgets = {name: DateTimeInput() for name in DATETIME_FIELDS} | {"description": forms.Textarea(attrs={"rows": 4})}
 

@@ -43,7 +43,7 @@ class ActivitySerializer(CleanModelSerializer):
         model = Activity
         fields = [
             "uuid", "title", "kind", "track", "series", "host", "host_name", "co_hosts", "speakers", "invited_orgs", "invite_alliance",
-            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "registration_opens_at", "registration_closes_at",
+            "starts_at", "ends_at", "venue", "online_url", "practice_base", "capacity", "waitlist_enabled", "registration_opens_at", "registration_closes_at",
             "description", "minutes", "outcomes", "attendee_count", "attendance", "places_taken", "waitlisted",
             "registration_state", "cancelled_at", "archived_at", "web_url", "created_at", "updated_at",
         ]  # fmt: skip

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -101,7 +102,13 @@ class ActivityViewSet(HostScopedViewSet):
             raise PermissionDenied
         return activity
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer(many=True)})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: RegistrationSerializer(many=True),
+            409: OpenApiResponse(description=gettext_lazy("The activity has no waitlist and not enough free places: nobody was registered.")),
+        },
+    )
     @action(detail=True, methods=["post"])
     def register(self, request, uuid=None):
         """Register yourself (empty body), or as an org admin register members of an organization you administer."""
@@ -120,7 +127,13 @@ class ActivityViewSet(HostScopedViewSet):
                 raise PermissionDenied
             people = [request.user.person]
         _verb(lambda: check_registration(request.user, activity, people, organization))
-        created = _verb(lambda: Registration.objects.register_many(activity, people, by=request.user, organization=organization))
+        try:
+            created = Registration.objects.register_many(activity, people, by=request.user, organization=organization)
+        except DjangoValidationError as e:
+            if e.code == "full":
+                # Not a bad request: the same request succeeds once a place frees up.
+                return Response({"detail": e.messages[0]}, status=status.HTTP_409_CONFLICT)
+            raise django_errors_to_drf(e) from e
         return Response(RegistrationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -143,6 +143,13 @@ class Activity(ArchivableModel, TrackedModel):
     Times are stored in UTC and shown in Asia/Shanghai. Registration follows
     CiviCRM's counted statuses (see Registration); capacity is enforced under a
     row lock on the activity, so concurrent sign-ups never overbook.
+
+    Hard capacity: with ``waitlist_enabled`` off, a registration beyond capacity is
+    refused (名额已满) instead of joining the waitlist. Turning the waitlist off is
+    refused while anyone is on it: those people were told they would move up
+    automatically, and a hidden queue behind a "full" page would surprise everyone
+    else. The organizer keeps the waitlist until it empties, or cancels the waiting
+    registrations (which notifies each person) and then turns it off.
     """
 
     Kind = ActivityKind
@@ -170,6 +177,11 @@ class Activity(ArchivableModel, TrackedModel):
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit."))
+    waitlist_enabled = models.BooleanField(
+        _("allow a waitlist"),
+        default=True,
+        help_text=_("When the activity is full, further registrations join a waitlist. Turn off to refuse them."),
+    )
     registration_opens_at = models.DateTimeField(
         _("registration opens at"), null=True, blank=True, help_text=_("Leave empty to open registration right away.")
     )
@@ -245,6 +257,10 @@ class Activity(ArchivableModel, TrackedModel):
             taken = self.registrations.filter(status__in=COUNTED_STATUSES).count()
             if self.capacity < taken:
                 errors["capacity"] = self._capacity_error(taken)
+        if self.pk and not self.waitlist_enabled:
+            waiting = self.registrations.filter(status=RegistrationStatus.WAITLISTED).count()
+            if waiting:
+                errors["waitlist_enabled"] = self._waitlist_error(waiting)
         if errors:
             raise ValidationError(errors)
 
@@ -263,29 +279,43 @@ class Activity(ArchivableModel, TrackedModel):
         # Sanitised on every write, not only through forms: the API and demo loaders write here too.
         self.minutes = clean_html(self.minutes)
         with transaction.atomic():
-            self._check_fewer_places()
+            self._check_under_lock()
             super().save(*args, **kwargs)
 
     @staticmethod
     def _capacity_error(taken):
         return _("%(taken)s people already hold a place; the capacity cannot be lower.") % {"taken": taken}
 
-    def _check_fewer_places(self):
-        """Fewer places than stored: count those taken under the row lock that registrations take.
+    @staticmethod
+    def _waitlist_error(waiting):
+        return _("%(n)s people are on the waitlist; cancel their registrations before turning the waitlist off.") % {"n": waiting}
+
+    def _check_under_lock(self):
+        """Fewer places, or the waitlist turned off: recount under the row lock that registrations take.
 
         clean() counts without it, so a registration committed between clean() and the save would
-        otherwise leave more places taken than the new capacity (SECURITY.md item 18). Only a lower
-        capacity needs the lock; the same or more places can never be overbooked.
+        otherwise leave more places taken than the new capacity, or someone waitlisted on an activity
+        without a waitlist (SECURITY.md item 18). Other changes cannot break either rule.
         """
-        if self.pk is None or self.capacity is None:
+        if self.pk is None:
             return
-        stored = Activity.objects.filter(pk=self.pk).values_list("capacity", flat=True).first()
-        if stored is not None and self.capacity >= stored:
+        stored = Activity.objects.filter(pk=self.pk).values("capacity", "waitlist_enabled").first()
+        if stored is None:
+            return
+        fewer_places = self.capacity is not None and (stored["capacity"] is None or self.capacity < stored["capacity"])
+        waitlist_off = stored["waitlist_enabled"] and not self.waitlist_enabled
+        if not (fewer_places or waitlist_off):
             return
         list(Activity.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))  # the lock register_many takes
+        errors = {}
         taken = self.registrations.filter(status__in=COUNTED_STATUSES).count()
-        if self.capacity < taken:
-            raise ValidationError({"capacity": self._capacity_error(taken)})
+        if self.capacity is not None and self.capacity < taken:
+            errors["capacity"] = self._capacity_error(taken)
+        waiting = self.registrations.filter(status=RegistrationStatus.WAITLISTED).count()
+        if not self.waitlist_enabled and waiting:
+            errors["waitlist_enabled"] = self._waitlist_error(waiting)
+        if errors:
+            raise ValidationError(errors)
 
     # --- state --------------------------------------------------------------
 

@@ -70,6 +70,10 @@ class RegistrationQuerySet(models.QuerySet):
         The activity row is locked (SELECT ... FOR UPDATE; SQLite's IMMEDIATE
         transactions serialise writers the same way) before the places are
         counted, so two people can never take the last place together.
+
+        Without a waitlist (hard capacity) a group that does not fit in the free
+        places is refused as a whole, with code "full": the org admin chooses who
+        goes, rather than the order of the checkboxes.
         """
         from .activity import Activity
 
@@ -86,12 +90,16 @@ class RegistrationQuerySet(models.QuerySet):
             taken = Registration.objects.filter(activity=locked, status__in=COUNTED_STATUSES).count()
             existing = {r.person_id: r for r in Registration.objects.filter(activity=locked, person__in=[p.pk for p in people])}
             for person in people:
-                status = Status.REGISTERED if locked.capacity is None or taken < locked.capacity else Status.WAITLISTED
                 registration = existing.get(person.pk)
                 if registration is not None and registration.status != Status.CANCELLED:
                     raise ValidationError(
                         _("%(name)s is already registered for this activity.") % {"name": person.name}, code="duplicate"
                     )
+            if not locked.waitlist_enabled and locked.capacity is not None and taken + len(people) > locked.capacity:
+                raise ValidationError(full_message(locked.capacity - taken, len(people)), code="full")
+            for person in people:
+                status = Status.REGISTERED if locked.capacity is None or taken < locked.capacity else Status.WAITLISTED
+                registration = existing.get(person.pk)
                 org_id = organization.pk if organization is not None else default_organization_id(person)
                 if registration is None:
                     registration = self._create(locked, person, status, org_id, by)
@@ -146,6 +154,13 @@ class RegistrationQuerySet(models.QuerySet):
 
             transaction.on_commit(lambda: notices.promoted(promoted))
         return promoted
+
+
+def full_message(free, wanted):
+    """Why a registration without a waitlist is refused: no place left, or fewer than the group needs."""
+    if free <= 0:
+        return _("The activity is full and has no waitlist.")
+    return _("Only %(free)s places are left, not enough for %(wanted)s people; the activity has no waitlist.") % {"free": free, "wanted": wanted}
 
 
 def default_organization_id(person):

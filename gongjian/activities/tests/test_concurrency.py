@@ -43,19 +43,23 @@ def run_in_threads(functions):
     return results
 
 
+def race_for_the_last_place(world, activity, racers=8):
+    """Two people take places, then ``racers`` more register through the API all at once; their responses."""
+    for person in make_people(world.own_branch, 2):
+        activity.register(person)
+    clients = [api_client_for(person.user) for person in make_people(world.own_branch, racers)]
+    url = f"/api/v1/activities/{activity.uuid}/register/"
+    responses = run_in_threads([lambda c=c: c.post(url, {}, format="json") for c in clients])
+    assert all(not isinstance(r, Exception) for r in responses), responses
+    return responses
+
+
 @pytest.mark.postgres
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_the_last_place_to_exactly_one_of_many_parallel_requests(world):
     activity = make_activity(world.own_org, capacity=3)
-    early = make_people(world.own_branch, 2)
-    for person in early:
-        activity.register(person)
-    racers = make_people(world.own_branch, 8)
-    clients = [api_client_for(person.user) for person in racers]
-    url = f"/api/v1/activities/{activity.uuid}/register/"
-    responses = run_in_threads([lambda c=c: c.post(url, {}, format="json") for c in clients])
-    assert all(not isinstance(r, Exception) for r in responses), responses
+    responses = race_for_the_last_place(world, activity)
     assert [r.status_code for r in responses] == [201] * 8
     outcomes = sorted(r.json()[0]["status"] for r in responses)
     assert outcomes.count(S.REGISTERED) == 1 and outcomes.count(S.WAITLISTED) == 7

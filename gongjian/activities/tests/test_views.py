@@ -30,6 +30,7 @@ def form_data(world, **overrides):
         "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "venue": "示例学院报告厅",
         "capacity": "80",
+        "waitlist_enabled": "on",  # the form renders the checkbox ticked
         "description": "宣讲党的二十大精神",
     }
     data.update(overrides)

@@ -149,6 +149,7 @@ class ActivityDetailView(ObjectDetailView):
         if mine is not None or managing:
             # The page shows a check-in code or the organizer's figures: keep it out of shared caches.
             mark_no_store(request)
+        taken = sum(counts.get(s, 0) for s in COUNTED_STATUSES)
         context = {
             "title": obj.title,
             "co_hosts": obj.co_hosts.all(),
@@ -157,7 +158,9 @@ class ActivityDetailView(ObjectDetailView):
             "photos": obj.photos.all(),
             "my_registration": mine,
             "registration_state": obj.registration_state(),
-            "taken": sum(counts.get(s, 0) for s in COUNTED_STATUSES),
+            "taken": taken,
+            # Hard capacity: no button that would only be refused.
+            "fully_booked": not obj.waitlist_enabled and obj.capacity is not None and taken >= obj.capacity,
             "waiting": counts.get(RegistrationStatus.WAITLISTED, 0),
             "checked_in": counts.get(RegistrationStatus.ATTENDED, 0),
             "can_manage": managing,
