@@ -10,8 +10,10 @@ records apart when reading a log, too few to contact or identify anyone.
 import logging
 import re
 
-# Phones, ID numbers (the last character may be X) and bank cards: seven or more digits in a row.
-_NUMBER = re.compile(r"\d{7,}[Xx]?")
+# Phones, ID numbers (the last character may be X) and bank cards: seven or more digits in a row, standing
+# alone. Digits inside a longer token of letters and digits (a stored file's random hex name, a hash) are not
+# a person's number, and a log that hid them would not say which file went missing.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{7,}[Xx]?(?![0-9A-Za-z])")
 
 
 def mask_numbers(text: str) -> str:

@@ -24,6 +24,9 @@ def console():
 def test_it_masks_phones_and_id_numbers():
     assert mask_numbers("手机 13812345678，身份证 31010119900101123X") == "手机 138******78，身份证 310*************3X"
     assert mask_numbers("第 123456 行") == "第 123456 行"  # six digits: a row number, not a person
+    assert mask_numbers("/orgs/people/?q=13812345678&page=2") == "/orgs/people/?q=138******78&page=2"
+    # A stored file's random hex name is not a person's number, even where it holds seven digits in a row.
+    assert mask_numbers("agreements/8c8440a845054537970be2355e37a179.pdf") == "agreements/8c8440a845054537970be2355e37a179.pdf"
 
 
 def test_it_masks_a_server_errors_message_and_traceback(console):
