@@ -282,6 +282,9 @@ def build() -> FigureSummary:
     with transaction.atomic():
         # One writer at a time: a second build waits here and then replaces the first one's rows.
         state = FigureSummary.objects.select_for_update().get(pk=1)
+        if state.built_at is not None and state.built_at > built_at:
+            # A build that started later finished first: its figures are the newer ones.
+            return state
         MonthlyFigure.objects.all().delete()
         _insert(MonthlyFigure, ("scope", "month", "track", "key", "value"), rows)
         for model, objects in ((ScopedProject, tally.projects), (ClaimDelay, tally.delays)):

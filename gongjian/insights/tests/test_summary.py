@@ -119,3 +119,15 @@ def test_it_rebuilds_from_the_command(h1):
 
     call_command("refresh_insights", stdout=io.StringIO())
     assert FigureSummary.current().rows == MonthlyFigure.objects.count()
+
+
+def test_it_keeps_a_newer_build_that_finished_first(h1, monkeypatch):
+    newer = build()
+    rows = MonthlyFigure.objects.count()
+    # A build that started a minute before the one that landed, and finishes after it.
+    started = newer.built_at - datetime.timedelta(minutes=1)
+    monkeypatch.setattr("gongjian.insights.summary.timezone.now", lambda: started)
+    h1.act_study.delete()
+    kept = build()
+    assert kept.built_at == newer.built_at
+    assert MonthlyFigure.objects.count() == rows
