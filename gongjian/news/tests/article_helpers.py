@@ -1,4 +1,4 @@
-"""Fixtures of the article tests: a newsroom on the shared test world, and articles at any status.
+"""Helpers of the article tests: the newsroom conftest.py builds on the shared test world, and articles at any status.
 
     own_org (college 党委, root)   <- org_admin: 复审 and 终审 of a branch article
       └─ own_branch               <- branch_admin: 初审; member: the author
@@ -8,16 +8,11 @@ plus the alliance admin (终审 anywhere) and the security admin (held and offli
 """
 
 from dataclasses import dataclass
-from importlib import import_module
-
-import pytest
-from django.apps import apps
 
 from gongjian.accounts.models import User
-from gongjian.lib.testing import World, make_member, make_user
+from gongjian.lib.testing import World
 from gongjian.news.choices import ArticleStatus
 from gongjian.news.models.articles import Article
-from gongjian.orgs.models import Membership
 
 S = ArticleStatus
 CLEAN_BODY = "<p>示例学院党委理论学习中心组与结对单位开展专题联学，交流党建工作经验。</p>"
@@ -39,22 +34,6 @@ class Newsroom:
     @property
     def people(self):
         return {"author": self.author, "first": self.first, "second": self.second, "final": self.final, "security": self.security}
-
-
-@pytest.fixture(name="term_lists")
-def term_lists_fixture(db):
-    """The default lists of migration 0001, seeded again because transactional tests flush them."""
-    import_module("gongjian.news.migrations.0001_safety_terms").seed(apps, None)
-
-
-@pytest.fixture(name="newsroom")
-def newsroom_fixture(world, term_lists):
-    from gongjian.news.models import SafetyTerm
-
-    SafetyTerm.objects.get_or_create(term=REVIEW_TERM, defaults={"kind": "term", "tier": "review", "category": "other"})
-    branch_admin = make_member("branchadmin", "支部书记", world.own_branch, role=Membership.Role.ADMIN)
-    security = make_user("newssec", admin_role="security")
-    return Newsroom(world, world.member, branch_admin, world.org_admin, world.alliance_admin, security)
 
 
 def make_article(
@@ -138,6 +117,3 @@ def at_status(newsroom, status, **fields):
 def published(newsroom, **fields):
     return at_status(newsroom, S.PUBLISHED, **fields)
 
-
-# Test modules import the fixtures by these names; pytest knows them as "newsroom" and "term_lists".
-FIXTURES = (newsroom_fixture, term_lists_fixture)

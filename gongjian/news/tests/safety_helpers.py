@@ -1,27 +1,10 @@
-"""Fixtures of the content-safety tests: the seeded lists, and a scanner built from them."""
+"""The content-safety corpus, read for the tests (the fixtures are in conftest.py)."""
 
 import re
-from importlib import import_module
 from pathlib import Path
-
-import pytest
-from django.apps import apps
 
 CORPUS = Path(__file__).parent / "data" / "safety_corpus.tsv"
 _ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
-
-
-@pytest.fixture
-def seeded(db):
-    """The default lists of migration 0001. Seeded again because transactional tests flush them."""
-    import_module("gongjian.news.migrations.0001_safety_terms").seed(apps, None)
-
-
-@pytest.fixture
-def scanner(seeded):
-    from gongjian.news.safety.detect import Scanner
-
-    return Scanner.from_db()
 
 
 def corpus_lines() -> list[tuple[int, str, str]]:

@@ -10,7 +10,7 @@ from gongjian.news.choices import ArticleStatus
 from gongjian.news.models.articles import Article
 from gongjian.news.models.review_flow import USER_TRANSITIONS
 
-from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, published
 
 S = ArticleStatus
 BASE = "/api/v1/news/articles/"

@@ -16,7 +16,7 @@ from schemathesis.core.transport import Response
 
 from gongjian.news.choices import ArticleStatus
 
-from .article_helpers import REVIEW_TEXT, at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import REVIEW_TEXT, at_status, make_article, published
 from .test_articles import publicity_document
 
 S = ArticleStatus

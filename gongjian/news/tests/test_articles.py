@@ -9,7 +9,7 @@ from gongjian.lib.testing_matrix import PermissionMatrix, Probe
 from gongjian.news.choices import ArticleStatus, Category
 from gongjian.news.models.articles import Article, may_write_news
 
-from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import BLOCK_TEXT, REVIEW_TEXT, at_status, make_article, published
 
 S = ArticleStatus
 
@@ -363,7 +363,7 @@ def test_it_turns_only_publicity_documents_the_user_sees(newsroom, client_for):
 
 
 @pytest.fixture
-def demo(term_lists):
+def demo(seeded):
     from gongjian.news import demo as news_demo
     from gongjian.orgs import demo as orgs_demo
 

@@ -17,7 +17,7 @@ from gongjian.news.models.articles import Article
 from gongjian.news.models.visits import ArticleVisit, VisitSalt
 from gongjian.news.views.public import PAGE_SIZE, PUBLIC_MAX_AGE, is_bot
 
-from .article_helpers import at_status, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import at_status, make_article, published
 
 S = ArticleStatus
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.40"

@@ -15,7 +15,7 @@ from gongjian.news.models.history import ReviewStep
 from gongjian.news.models.review_flow import PASSES, TRANSITIONS, USER_TRANSITIONS
 from gongjian.notifications.models import Notification
 
-from .article_helpers import BLOCK_TEXT, PATHS, REVIEW_TEXT, at_status, call, make_article, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import BLOCK_TEXT, PATHS, REVIEW_TEXT, at_status, call, make_article, published
 
 S = ArticleStatus
 ALL_STATUSES = list(S)

@@ -2,7 +2,7 @@
 
 from gongjian.news.safety.markup import looks_like_html
 
-from .safety_helpers import corpus_lines, scanner, seeded  # noqa: F401
+from .safety_helpers import corpus_lines
 
 
 def test_it_has_a_corpus_of_both_kinds():
@@ -14,7 +14,7 @@ def test_it_has_a_corpus_of_both_kinds():
     assert any("display:none" in text for text in spam)
 
 
-def test_it_makes_no_error_of_either_kind_on_the_corpus(scanner):  # noqa: F811
+def test_it_makes_no_error_of_either_kind_on_the_corpus(scanner):
     false_positives, misses, wrong_tier = [], [], []
     rows = corpus_lines()
     for number, expected, text in rows:
@@ -34,7 +34,7 @@ def test_it_makes_no_error_of_either_kind_on_the_corpus(scanner):  # noqa: F811
     assert not false_positives + misses + wrong_tier, "\n".join(false_positives + misses + wrong_tier)
 
 
-def test_it_points_every_finding_at_its_span_in_the_input(scanner):  # noqa: F811
+def test_it_points_every_finding_at_its_span_in_the_input(scanner):
     for _, expected, text in corpus_lines():
         for finding in scanner.scan(text, html=looks_like_html(text)).findings:
             assert 0 <= finding.start < finding.end <= len(text)

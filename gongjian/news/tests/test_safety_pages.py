@@ -13,11 +13,9 @@ from gongjian.lib.testing import api_client_for, make_user
 from gongjian.news.apps import NewsConfig
 from gongjian.news.models import AllowedDomain, AllowedPhrase, SafetyTerm
 
-from .safety_helpers import seeded  # noqa: F401
-
 
 @pytest.fixture
-def admins(world, seeded):  # noqa: F811
+def admins(world, seeded):
     """Who may manage the lists, and who may not, beside the shared test world."""
     return {
         "security": make_user("sec", admin_role="security"),
@@ -276,7 +274,7 @@ def run_scan_text(text, *args):
     return out.getvalue().splitlines()
 
 
-def test_it_prints_one_verdict_per_line_in_order(seeded):  # noqa: F811
+def test_it_prints_one_verdict_per_line_in_order(seeded):
     lines = run_scan_text(
         '77779193永利官网\n示例学院党委\n\n<div style="display:none"><a href="http://x.cc">a</a></div>\n重庆时时彩\r\n永利路党群服务站\n'
     )
@@ -287,14 +285,14 @@ def test_it_prints_one_verdict_per_line_in_order(seeded):  # noqa: F811
     assert "display:none" in lines[3] and "x.cc" in lines[3]
 
 
-def test_it_scans_as_told(seeded):  # noqa: F811
+def test_it_scans_as_told(seeded):
     hidden = "<p hidden>隐藏</p>\n"
     assert run_scan_text(hidden)[0].startswith("review")
     assert run_scan_text(hidden, "--plain")[0].startswith("ok")
     assert run_scan_text("&lt;p hidden&gt;x\n", "--html")[0].startswith("ok")
 
 
-def test_it_fails_on_request(seeded):  # noqa: F811
+def test_it_fails_on_request(seeded):
     with pytest.raises(CommandError) as raised:
         run_scan_text("示例\n重庆时时彩\n", "--fail-on", "review")
     assert raised.value.returncode == 1

@@ -17,8 +17,6 @@ from gongjian.projects.forms import ProjectForm
 from gongjian.projects.models import Milestone, Outcome, Project
 from gongjian.projects.tests.factories import active_project
 
-from .safety_helpers import seeded  # noqa: F401
-
 CASINO_TITLE = "77779193永利官网采样亭改造"
 HIDDEN_GOALS = '升级党群阵地<span style="display:none"><a href="http://www.77779193.com/">永利官网</a></span>'
 
@@ -30,7 +28,7 @@ def raw_update(table, column, value, pk):
 
 
 @pytest.fixture
-def showcase(world, seeded):  # noqa: F811
+def showcase(world, seeded):
     return active_project(
         world.own_org, partners=[world.foreign_org], title="采样亭改造", brand="茸城e家", goals="升级党群阵地", is_public=True
     )
@@ -39,7 +37,7 @@ def showcase(world, seeded):  # noqa: F811
 # --- refused on save ----------------------------------------------------------------------------
 
 
-def test_it_refuses_a_casino_titled_public_project(world, seeded):  # noqa: F811
+def test_it_refuses_a_casino_titled_public_project(world, seeded):
     project = Project(title=CASINO_TITLE, brand="茸城e家", lead=world.own_org, goals="升级党群阵地", is_public=True)
     with pytest.raises(ValidationError) as raised:
         project.full_clean()
@@ -47,7 +45,7 @@ def test_it_refuses_a_casino_titled_public_project(world, seeded):  # noqa: F811
     assert "77779193永利官网" in message and "1–12" in message
 
 
-def test_it_refuses_hidden_display_none_text_in_a_public_project(world, seeded):  # noqa: F811
+def test_it_refuses_hidden_display_none_text_in_a_public_project(world, seeded):
     project = Project(title="采样亭改造", lead=world.own_org, goals=HIDDEN_GOALS, is_public=True)
     with pytest.raises(ValidationError) as raised:
         project.full_clean()
@@ -55,7 +53,7 @@ def test_it_refuses_hidden_display_none_text_in_a_public_project(world, seeded):
     assert any("display:none" in message for message in raised.value.message_dict["goals"])
 
 
-def test_it_refuses_the_casino_project_in_the_form_and_the_api(world, seeded):  # noqa: F811
+def test_it_refuses_the_casino_project_in_the_form_and_the_api(world, seeded):
     data = {"title": CASINO_TITLE, "brand": "", "track": "create", "lead": world.own_org.pk, "goals": HIDDEN_GOALS, "is_public": "on"}
     form = ProjectForm(data=data, instance=Project(), user=world.alliance_admin)
     assert not form.is_valid()
@@ -66,12 +64,12 @@ def test_it_refuses_the_casino_project_in_the_form_and_the_api(world, seeded):  
     assert not Project.objects.filter(title=CASINO_TITLE).exists()
 
 
-def test_it_leaves_projects_that_are_not_public_to_their_owners(world, seeded):  # noqa: F811
+def test_it_leaves_projects_that_are_not_public_to_their_owners(world, seeded):
     Project(title=CASINO_TITLE, lead=world.own_org, goals=HIDDEN_GOALS, is_public=False).full_clean()
     Project(title="永利路采样亭改造", brand="茸城e家", lead=world.own_org, is_public=True).full_clean()
 
 
-def test_it_refuses_blocked_organization_names(world, seeded):  # noqa: F811
+def test_it_refuses_blocked_organization_names(world, seeded):
     for fields in ({"name": "77779193永利官网党委"}, {"name": "示例党委", "short_name": "永利官网"}):
         org = Organization(sector="school", kind="committee", **fields)
         with pytest.raises(ValidationError) as raised:
@@ -80,7 +78,7 @@ def test_it_refuses_blocked_organization_names(world, seeded):  # noqa: F811
     Organization(name="永利路社区党支部", short_name="永利路", sector="social", kind="branch").full_clean()
 
 
-def test_it_refuses_to_disclose_an_agreement_the_scan_blocks(world, seeded):  # noqa: F811
+def test_it_refuses_to_disclose_an_agreement_the_scan_blocks(world, seeded):
     agreement = advance(make_agreement(world, title="共建协议"), AgreementStatus.SIGNED, world.alliance_admin)
     raw_update("agreements_agreement", "summary", "详见77779193永利官网", agreement.pk)
     agreement.refresh_from_db()
@@ -110,7 +108,7 @@ def test_it_refuses_blocked_milestones_and_outcomes_of_a_public_project_only(wor
     Milestone(project=private, title="77779193永利官网").full_clean()
 
 
-def test_it_refuses_to_disclose_an_agreement_whose_obligation_or_role_the_scan_blocks(world, seeded):  # noqa: F811
+def test_it_refuses_to_disclose_an_agreement_whose_obligation_or_role_the_scan_blocks(world, seeded):
     from gongjian.agreements.models import AgreementParty, Obligation
 
     for table, model, column in (
@@ -154,7 +152,7 @@ def test_it_does_not_serve_a_showcase_with_any_defaced_part(client, world, showc
     assert client.get(showcase.get_showcase_url()).status_code == 404
 
 
-def test_it_does_not_serve_a_defaced_agreement(client, world, seeded):  # noqa: F811
+def test_it_does_not_serve_a_defaced_agreement(client, world, seeded):
     agreement = advance(make_agreement(world, title="共建协议"), AgreementStatus.PUBLISHED, world.alliance_admin)
     url = reverse("agreements:agreement_public", args=[agreement.uuid])
     assert client.get(url).status_code == 200
@@ -163,7 +161,7 @@ def test_it_does_not_serve_a_defaced_agreement(client, world, seeded):  # noqa: 
     assert response.status_code == 404 and "永利" not in response.content.decode()
 
 
-def test_it_does_not_serve_an_agreement_whose_party_was_renamed_behind_its_back(client, world, seeded):  # noqa: F811
+def test_it_does_not_serve_an_agreement_whose_party_was_renamed_behind_its_back(client, world, seeded):
     agreement = advance(make_agreement(world), AgreementStatus.PUBLISHED, world.alliance_admin)
     raw_update("orgs_organization", "name", "金沙娱乐城党委", world.foreign_org.pk)
     assert client.get(reverse("agreements:agreement_public", args=[agreement.uuid])).status_code == 404
@@ -185,7 +183,7 @@ def verify_published():
     return seal.verify_published("http://testserver", workers=1)
 
 
-def test_it_tells_the_security_admins_of_every_public_page_the_lists_now_withhold(world, showcase, seeded):  # noqa: F811
+def test_it_tells_the_security_admins_of_every_public_page_the_lists_now_withhold(world, showcase, seeded):
     from gongjian.audit.models import Record
     from gongjian.lib.testing import make_user
     from gongjian.news.models import SafetyTerm

@@ -17,7 +17,7 @@ from gongjian.news.models.articles import Article
 from gongjian.news.models.history import ArticleVersion
 from gongjian.notifications.models import Notification
 
-from .article_helpers import BLOCK_TEXT, newsroom_fixture, published, term_lists_fixture  # noqa: F401  (fixtures)
+from .article_helpers import BLOCK_TEXT, published
 
 S = ArticleStatus
 BODY = '<p>示例学院党委开展联学。</p><p>详见<a href="https://www.gov.cn/" rel="noopener noreferrer nofollow">中国政府网</a>。</p>'
