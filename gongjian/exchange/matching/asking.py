@@ -8,8 +8,12 @@ UNION ALL statement, written once per call from the models' own table and column
 few hundred microseconds. Nothing is kept between calls: every suggestion reads current rows.
 """
 
-from django.apps import apps
 from django.db import connection
+
+from gongjian.agreements.models import Agreement, AgreementParty, Pairing
+from gongjian.exchange.models import Category, Claim, Need, Resource, SynonymGroup
+from gongjian.orgs.models import Region
+from gongjian.projects.models import Project
 
 from .engine import document_grams, document_terms, leading_number, place_names
 from .factors import AREA_LEVEL, KIND_CODE, SECTOR_CODE, Probe
@@ -19,17 +23,17 @@ from .synonyms import expand, parse, thesaurus
 PARTNER, REGION, RELATED, SYNONYM = "p", "r", "c", "s"
 
 
-def _table(label: str) -> str:
-    return connection.ops.quote_name(apps.get_model(label)._meta.db_table)
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _column(label: str, field: str) -> str:
-    return connection.ops.quote_name(apps.get_model(label)._meta.get_field(field).column)
+def _column(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-def _m2m(label: str, field: str) -> tuple[str, str, str]:
+def _m2m(model, field: str) -> tuple[str, str, str]:
     """(table, column of this side, column of the other side) of a many-to-many field."""
-    through = apps.get_model(label)._meta.get_field(field).remote_field.through._meta
+    through = model._meta.get_field(field).remote_field.through._meta
     own, other = (f for f in through.fields if f.is_relation and f.many_to_one)
     quote = connection.ops.quote_name
     return quote(through.db_table), quote(own.column), quote(other.column)
@@ -38,21 +42,21 @@ def _m2m(label: str, field: str) -> tuple[str, str, str]:
 def _statement(n_orgs: int, n_regions: int, with_category: bool) -> str:
     """The UNION ALL of every part; each row is (kind, id, other id, text)."""
     orgs = ", ".join(["%s"] * n_orgs)
-    pairing, party, agreement = _table("agreements.Pairing"), _table("agreements.AgreementParty"), _table("agreements.Agreement")
+    pairing, party, agreement = _table(Pairing), _table(AgreementParty), _table(Agreement)
     project, claim, need, resource = (
-        _table("projects.Project"),
-        _table("exchange.Claim"),
-        _table("exchange.Need"),
-        _table("exchange.Resource"),
+        _table(Project),
+        _table(Claim),
+        _table(Need),
+        _table(Resource),
     )
-    partners_table, partners_project, partners_org = _m2m("projects.Project", "partners")
-    org_a, org_b = _column("agreements.Pairing", "org_a"), _column("agreements.Pairing", "org_b")
-    party_org, party_agreement = _column("agreements.AgreementParty", "organization"), _column("agreements.AgreementParty", "agreement")
-    lead = _column("projects.Project", "lead")
-    claimant, claim_need, claim_resource = (_column("exchange.Claim", f) for f in ("claimant", "need", "resource"))
-    need_org, resource_org = _column("exchange.Need", "organization"), _column("exchange.Resource", "organization")
-    agreement_status, claim_status = _column("agreements.Agreement", "status"), _column("exchange.Claim", "status")
-    words, active = _column("exchange.SynonymGroup", "words"), _column("exchange.SynonymGroup", "is_active")
+    partners_table, partners_project, partners_org = _m2m(Project, "partners")
+    org_a, org_b = _column(Pairing, "org_a"), _column(Pairing, "org_b")
+    party_org, party_agreement = _column(AgreementParty, "organization"), _column(AgreementParty, "agreement")
+    lead = _column(Project, "lead")
+    claimant, claim_need, claim_resource = (_column(Claim, f) for f in ("claimant", "need", "resource"))
+    need_org, resource_org = _column(Need, "organization"), _column(Resource, "organization")
+    agreement_status, claim_status = _column(Agreement, "status"), _column(Claim, "status")
+    words, active = _column(SynonymGroup, "words"), _column(SynonymGroup, "is_active")
     parts = [
         f"SELECT '{PARTNER}', {org_a}, {org_b}, NULL FROM {pairing} WHERE {org_a} IN ({orgs}) OR {org_b} IN ({orgs})",  # noqa: S608 - table and column names come quoted from the models, values are parameters
         # Everyone who signed an agreement with the asker (a draft binds nobody yet).
@@ -64,20 +68,20 @@ def _statement(n_orgs: int, n_regions: int, with_category: bool) -> str:
         f"SELECT '{PARTNER}', c.{claimant}, COALESCE(n.{need_org}, r.{resource_org}), NULL FROM {claim} c"  # noqa: S608 - table and column names come quoted from the models, values are parameters
         f" LEFT JOIN {need} n ON n.id = c.{claim_need} LEFT JOIN {resource} r ON r.id = c.{claim_resource}"
         f" WHERE c.{claim_status} = %s AND (c.{claimant} IN ({orgs}) OR n.{need_org} IN ({orgs}) OR r.{resource_org} IN ({orgs}))",
-        f"SELECT '{SYNONYM}', NULL, NULL, {words} FROM {_table('exchange.SynonymGroup')} WHERE {active} = %s",  # noqa: S608 - table and column names come quoted from the models, values are parameters
+        f"SELECT '{SYNONYM}', NULL, NULL, {words} FROM {_table(SynonymGroup)} WHERE {active} = %s",  # noqa: S608 - table and column names come quoted from the models, values are parameters
     ]
     if n_regions:
         regions = ", ".join(["%s"] * n_regions)
-        parts.append(f"SELECT '{REGION}', id, level, name FROM {_table('orgs.Region')} WHERE id IN ({regions})")  # noqa: S608 - table and column names come quoted from the models, values are parameters
+        parts.append(f"SELECT '{REGION}', id, level, name FROM {_table(Region)} WHERE id IN ({regions})")  # noqa: S608 - table and column names come quoted from the models, values are parameters
     if with_category:
-        table, own, other = _m2m("exchange.Category", "related")
+        table, own, other = _m2m(Category, "related")
         parts.append(f"SELECT '{RELATED}', {other}, NULL, NULL FROM {table} WHERE {own} = %s")  # noqa: S608 - table and column names come quoted from the models, values are parameters
     return " UNION ALL ".join(parts)
 
 
 def context(org_ids: list[int], region_ids: list[int], category_id: int | None) -> dict:
     """Partners, regions {id: (level, name)}, related category ids and synonym groups, in one round trip."""
-    draft, accepted = apps.get_model("agreements.Agreement").Status.DRAFT, apps.get_model("exchange.Claim").Status.ACCEPTED
+    draft, accepted = Agreement.Status.DRAFT, Claim.Status.ACCEPTED
     params = [*org_ids, *org_ids, *org_ids, draft, *org_ids, *org_ids, accepted, *org_ids, *org_ids, *org_ids, True]
     params += region_ids
     if category_id:

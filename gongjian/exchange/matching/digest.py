@@ -7,15 +7,16 @@ emailed as the user prefers); without that app it goes out by plain email.
 
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from gongjian.exchange.models import Need, Resource
 from gongjian.notifications.models import Notification
 from gongjian.notifications.sending import notify
+from gongjian.orgs.models import Membership
 
 from .ranking import suggest
 
@@ -32,7 +33,6 @@ def week_start(now) -> datetime.datetime:
 
 def admins():
     """Active users administering at least one organization, with the paths of the subtrees they administer."""
-    Membership = apps.get_model("orgs", "Membership")
     rows = (
         Membership.objects.current()
         .filter(role=Membership.Role.ADMIN, organization__archived_at__isnull=True, person__user__is_active=True)
@@ -47,7 +47,6 @@ def admins():
 
 def open_items(paths: list[str]) -> list:
     """Open needs and resources of the organizations under these paths, newest first."""
-    Need, Resource = apps.get_model("exchange", "Need"), apps.get_model("exchange", "Resource")
     under = models.Q()
     for path in paths:
         under |= models.Q(organization__path__startswith=path)

@@ -18,8 +18,11 @@ Nothing here changes the ranking: a change to matching is measured on this set f
 import hashlib
 from collections import defaultdict
 
-from django.apps import apps
 from django.db.models import Q
+
+from gongjian.exchange.models import Category, Claim, Need, Resource
+from gongjian.exchange.models import SuggestionFeedback as Feedback
+from gongjian.orgs.models import Organization, Region
 
 from .factors import AREA_LEVEL
 
@@ -28,7 +31,6 @@ GRADE_CLAIMED, GRADE_USEFUL = 3, 2
 
 def judgements() -> dict[tuple[int, int], int]:
     """{(need id, resource id): grade} from verdicts and claims made from suggestions."""
-    Feedback, Claim = apps.get_model("exchange", "SuggestionFeedback"), apps.get_model("exchange", "Claim")
     votes: dict[tuple[int, int], int] = defaultdict(int)
     for need, resource, verdict in Feedback.objects.values_list("need_id", "resource_id", "verdict"):
         votes[(need, resource)] += 1 if verdict == Feedback.Verdict.USEFUL else -1
@@ -46,8 +48,6 @@ def judgements() -> dict[tuple[int, int], int]:
 
 
 def _pairs_of(claim: dict) -> tuple[list[tuple[int, int]], bool]:
-    Feedback = apps.get_model("exchange", "SuggestionFeedback")
-    Need, Resource = apps.get_model("exchange", "Need"), apps.get_model("exchange", "Resource")
     if claim["need_id"]:
         # The claimant's resource whose match tab showed this need (or any of its open resources if none was marked).
         shown = Feedback.objects.filter(need_id=claim["need_id"], resource__organization_id=claim["claimant_id"], shown_on="resource")
@@ -64,8 +64,6 @@ def _pairs_of(claim: dict) -> tuple[list[tuple[int, int]], bool]:
 
 def evaluation_set() -> dict:
     """The judged needs, their judgements and the resources (judged and open) with their regions, organizations and categories."""
-    Need, Resource = apps.get_model("exchange", "Need"), apps.get_model("exchange", "Resource")
-    Category, Region, Organization = apps.get_model("exchange", "Category"), apps.get_model("orgs", "Region"), apps.get_model("orgs", "Organization")
     grades = judgements()
     need_ids = {need for need, _resource in grades}
     judged_resources = {resource for _need, resource in grades}

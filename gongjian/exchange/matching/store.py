@@ -33,10 +33,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from gongjian.exchange.models import Need, Resource
+from gongjian.orgs.models import Organization, Region
 
 from .engine import Doc, MatchIndex, document_grams, document_terms, leading_number, place_names
 from .factors import AREA_LEVEL, KIND_CODE, LEVELS, SECTOR_CODE
@@ -51,7 +53,7 @@ REBUILD_ABOVE = 5000  # changed rows past which catching up rebuilds instead
 def model_for(kind: str):
     if kind not in KINDS:
         raise ValueError(f"unknown index kind {kind!r}")
-    return apps.get_model("exchange", "Resource" if kind == "resources" else "Need")
+    return Resource if kind == "resources" else Need
 
 
 def database_slug() -> str:
@@ -93,7 +95,6 @@ def stamp_statement(model) -> tuple[str, tuple]:
     quote = connection.ops.quote_name
     table, updated = quote(model._meta.db_table), quote(model._meta.get_field("updated_at").column)
     open_sql, open_params = model.objects.open().values("pk").query.sql_with_params()
-    Organization = apps.get_model("orgs", "Organization")
     orgs, org_updated = quote(Organization._meta.db_table), quote(Organization._meta.get_field("updated_at").column)
     sql = (
         f"SELECT COUNT(*), MAX({updated}), (SELECT COUNT(*) FROM ({open_sql}) o), "  # noqa: S608 - names quoted from the models, the open() subquery compiled by the ORM
@@ -129,7 +130,6 @@ def region_slots(path: str, levels: dict[int, int]) -> tuple[int, ...]:
 
 def region_info(paths=None) -> dict[int, tuple[int, str]]:
     """Level and name of every region (or of those on the given paths), by primary key."""
-    Region = apps.get_model("orgs", "Region")
     rows = Region.objects.all()
     if paths is not None:
         ids = {int(p) for path in paths for p in (path or "").strip("/").split("/") if p}
