@@ -14,7 +14,7 @@ def can_manage(user, activity) -> bool:
 
 def can_register_group(user) -> bool:
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 def group_organizations(user):

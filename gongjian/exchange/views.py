@@ -33,7 +33,7 @@ def _errors(error: ValidationError) -> str:
 def can_post(user) -> bool:
     """Anyone who administers an organization can post needs and resources for it."""
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 # --------------------------------------------------------------------------- lists
@@ -92,7 +92,7 @@ class HallView(NeedListView):
     def first_claims(self, user):
         """Needs still in their priority window whose owners are paired with one of the user's organizations."""
         scope = scope_for(user)
-        if scope.everything or not scope.editable:
+        if scope.everything or not scope.administers:
             return []
         owners = paired_partner_ids(set(editable_organizations(user).values_list("pk", flat=True)))
         if not owners:
@@ -161,16 +161,16 @@ class ListingDetailView(ObjectDetailView):
         claims = Claim.objects.filter(**{self.kind: obj}).visible_to(request.user)
         context["claim_count"] = claims.count()
         if tab == "claims":
-            context["claims"] = list(
-                claims.select_related("claimant").prefetch_related("partners").order_by("-claimed_at")
-            )
+            context["claims"] = list(claims.select_related("claimant").prefetch_related("partners").order_by("-claimed_at"))
         if tab == "matches":
             context["suggestions"] = with_verdicts(suggestions(obj, request.user), obj, request.user)
         if tab == "overview":
             context["projects"] = self.projects(request.user, obj)
             context["events"] = list(obj.events.select_related("actor").order_by("-created_at")[:20])
         if obj.is_open and not can_edit and editable_organizations(request.user).exclude(pk=obj.organization_id).exists():
-            context["claim_form"] = ClaimForm(user=request.user, target=obj, initial={"from_suggestion": request.GET.get("from") == "suggestion"})
+            context["claim_form"] = ClaimForm(
+                user=request.user, target=obj, initial={"from_suggestion": request.GET.get("from") == "suggestion"}
+            )
         return context
 
     def projects(self, user, obj):
@@ -264,7 +264,15 @@ def need_close(request, uuid):
 def need_fulfil(request, uuid):
     raw = request.POST.get("satisfaction", "")
     satisfaction = int(raw) if raw.isdigit() else None
-    return _verb(request, Need, uuid, "fulfil", _("Marked %(name)s as fulfilled."), note=request.POST.get("note", "").strip(), satisfaction=satisfaction)
+    return _verb(
+        request,
+        Need,
+        uuid,
+        "fulfil",
+        _("Marked %(name)s as fulfilled."),
+        note=request.POST.get("note", "").strip(),
+        satisfaction=satisfaction,
+    )
 
 
 @require_POST
@@ -353,7 +361,11 @@ def suggestion_feedback(request, uuid, model):
         score = None
     feedback = SuggestionFeedback.mark(request.user, shown, target, verdict, score)
     if getattr(request, "htmx", False):
-        return render(request, "exchange/partials/feedback_buttons.html", {"object": shown, "target": target, "verdict": feedback.verdict, "score": score})
+        return render(
+            request,
+            "exchange/partials/feedback_buttons.html",
+            {"object": shown, "target": target, "verdict": feedback.verdict, "score": score},
+        )
     messages.success(request, _("Thank you: your verdict helps measure matching."))
     return HttpResponseRedirect(f"{shown.get_absolute_url()}?tab=matches")
 
@@ -399,7 +411,9 @@ def joinable_projects(user, claim):
     Project = releases.project_model()
     if Project is None:
         return []
-    return list(Project.objects.editable_by(user).filter(status__in=["planning", "active"], archived_at__isnull=True).order_by("-created_at")[:50])
+    return list(
+        Project.objects.editable_by(user).filter(status__in=["planning", "active"], archived_at__isnull=True).order_by("-created_at")[:50]
+    )
 
 
 @login_required

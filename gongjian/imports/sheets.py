@@ -137,7 +137,7 @@ LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 
 def listing(value) -> list[str]:
-    """"工业设计、就业服务" -> ["工业设计", "就业服务"]: split, trimmed, deduplicated in order."""
+    """ "工业设计、就业服务" -> ["工业设计", "就业服务"]: split, trimmed, deduplicated in order."""
     items = []
     for item in LIST_SEPARATORS.split(text(value)):
         item = item.strip()
@@ -324,7 +324,7 @@ class Importer:
     def allowed(cls, user) -> bool:
         """Who may use this importer at all; rows outside their scope are refused row by row."""
         scope = scope_for(user)
-        return scope.everything or bool(scope.editable)
+        return scope.administers
 
     # --- Reading ---------------------------------------------------------------------------
 

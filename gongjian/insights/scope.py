@@ -47,7 +47,7 @@ def may_see_insights(user) -> bool:
         return False
     if user.is_superuser or getattr(user, "is_alliance_admin", False):
         return True
-    return bool(scope_for(user).editable)
+    return scope_for(user).administers
 
 
 def administered_roots(user) -> list[Organization]:

@@ -60,7 +60,7 @@ def _section(key, title, icon, queryset, item, url=""):
 def todo(user) -> list[Section]:
     """The to-do sections for this user, most urgent first; empty sections are left out."""
     scope = scope_for(user)
-    administers = scope.everything or bool(scope.editable)
+    administers = scope.administers
     sections = []
     if administers:
         claims = Claim.objects.decidable_by(user).pending().select_related("need", "resource", "claimant").order_by("created_at")
@@ -99,7 +99,12 @@ def todo(user) -> list[Section]:
         today = timezone.localdate()
         start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
         end = start + timezone.timedelta(days=1)
-        checkins = Activity.objects.editable_by(user).active().filter(cancelled_at__isnull=True, starts_at__lt=end, ends_at__gte=start).order_by("starts_at")
+        checkins = (
+            Activity.objects.editable_by(user)
+            .active()
+            .filter(cancelled_at__isnull=True, starts_at__lt=end, ends_at__gte=start)
+            .order_by("starts_at")
+        )
         sections.append(
             _section(
                 "checkins",
@@ -111,7 +116,12 @@ def todo(user) -> list[Section]:
             )
         )
     if user.person_id:
-        my_tasks = Task.objects.of_team(user).filter(status__in=(TaskStatus.CLAIMED, TaskStatus.RETURNED)).select_related("project").order_by("claimed_at")
+        my_tasks = (
+            Task.objects.of_team(user)
+            .filter(status__in=(TaskStatus.CLAIMED, TaskStatus.RETURNED))
+            .select_related("project")
+            .order_by("claimed_at")
+        )
         sections.append(
             _section(
                 "my_tasks",

@@ -7,6 +7,7 @@ Anything outside the scope answers 404, as if it did not exist.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,12 +17,52 @@ from django.http import Http404
 
 @dataclass(frozen=True)
 class Scope:
+    """What a user reaches, kept as the few paths and ids it is made of.
+
+    ``visible`` and ``editable`` are QuerySets of organization ids: a filter such as
+    ``organization__in=scope.visible`` becomes a subquery over the tree paths, so its SQL does
+    not grow with the subtree. Testing one id (``org_id in scope.visible``) reads the ids once.
+    """
+
     everything: bool
-    visible: frozenset[int]
-    editable: frozenset[int]
+    # The paths of the organizations the user administers; each reaches its whole subtree.
+    admin_paths: tuple[str, ...] = ()
+    member_ids: frozenset[int] = frozenset()
     # Organizations above the user's own (from their membership paths, no extra query):
     # an activity for a parent organization reaches the members of its branches.
     ancestors: frozenset[int] = frozenset()
+
+    def _organization_ids(self, q):
+        Organization = apps.get_model("orgs", "Organization")
+        return Organization.objects.filter(q).order_by().values_list("pk", flat=True)
+
+    def _subtrees(self):
+        q = models.Q(pk__in=[])
+        for path in self.admin_paths:
+            q |= models.Q(path__startswith=path)
+        return q
+
+    @cached_property
+    def editable(self):
+        return self._organization_ids(self._subtrees())
+
+    @cached_property
+    def visible(self):
+        return self._organization_ids(self._subtrees() | models.Q(pk__in=self.member_ids))
+
+    @cached_property
+    def reach(self):
+        """The visible organizations and every organization above them."""
+        return self._organization_ids(self._subtrees() | models.Q(pk__in=self.member_ids | self.ancestors))
+
+    @property
+    def administers(self) -> bool:
+        return self.everything or bool(self.admin_paths)
+
+    @property
+    def belongs(self) -> bool:
+        """Whether the user reaches any organization at all."""
+        return self.everything or bool(self.admin_paths or self.member_ids)
 
     def can_view(self, org_id) -> bool:
         return self.everything or org_id in self.visible
@@ -30,38 +71,37 @@ class Scope:
         return self.everything or org_id in self.editable
 
 
-NOBODY = Scope(False, frozenset(), frozenset())
+NOBODY = Scope(False)
 
 
 def scope_for(user) -> Scope:
-    """Computed once per user object (so once per request)."""
+    """Computed once per user object (so once per request), from one query of memberships."""
     if user is None or not user.is_authenticated:
         return NOBODY
     cached = getattr(user, "_gongjian_scope", None)
     if cached is not None:
         return cached
     if user.is_superuser or getattr(user, "is_alliance_admin", False):
-        scope = Scope(True, frozenset(), frozenset())
+        scope = Scope(True)
     elif not user.person_id:
         scope = NOBODY
     else:
-        Organization = apps.get_model("orgs", "Organization")
         Membership = apps.get_model("orgs", "Membership")
         rows = list(
             Membership.objects.current()
             .filter(person_id=user.person_id, organization__archived_at__isnull=True)
             .values_list("organization_id", "organization__path", "role")
         )
-        admin_paths = [path for _, path, role in rows if role == Membership.Role.ADMIN]
-        editable = set()
-        if admin_paths:
-            q = models.Q()
-            for path in admin_paths:
-                q |= models.Q(path__startswith=path)
-            editable = set(Organization.objects.filter(q).values_list("pk", flat=True))
-        visible = editable | {org_id for org_id, _, _ in rows}
-        ancestors = {int(part) for _, path, _ in rows for part in path.strip("/").split("/")[:-1] if part}
-        scope = Scope(False, frozenset(visible), frozenset(editable), frozenset(ancestors - visible))
+        admin_paths = tuple(sorted({path for _, path, role in rows if role == Membership.Role.ADMIN}))
+        member_ids = frozenset(org_id for org_id, _, _ in rows)
+        ancestors = set()
+        for _, path, _ in rows:
+            parts = [part for part in path.strip("/").split("/") if part]
+            for depth, part in enumerate(parts[:-1], start=1):
+                # An ancestor inside an administered subtree is visible already.
+                if not any(f"/{'/'.join(parts[:depth])}/".startswith(admin) for admin in admin_paths):
+                    ancestors.add(int(part))
+        scope = Scope(False, admin_paths, member_ids, frozenset(ancestors - member_ids))
     user._gongjian_scope = scope
     return scope
 

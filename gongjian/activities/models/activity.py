@@ -18,15 +18,15 @@ from ..choices import COUNTED_STATUSES, ActivityKind, RegistrationStatus, Track
 from ..uploads import photo_path, private_storage
 
 
-def reach_for(user) -> frozenset[int]:
+def reach_for(user):
     """Organizations whose activities reach the user: their scope plus every organization above it.
 
     An invitation to the college's 党委 reaches the members of its branches. The
     ancestors of a scope are those of the user's own memberships (an admin's
     subtree adds no new ones), which scope_for reads from the paths it already loads.
+    A QuerySet of ids, for ``__in`` lookups.
     """
-    scope = scope_for(user)
-    return scope.visible | scope.ancestors
+    return scope_for(user).reach
 
 
 def _token():
@@ -158,13 +158,9 @@ class Activity(ArchivableModel, TrackedModel):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     track = models.CharField(_("track"), max_length=8, choices=Track.choices)
-    series = models.ForeignKey(
-        Series, verbose_name=_("series"), null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
-    )
+    series = models.ForeignKey(Series, verbose_name=_("series"), null=True, blank=True, on_delete=models.PROTECT, related_name="activities")
     host = models.ForeignKey("orgs.Organization", verbose_name=_("host"), on_delete=models.PROTECT, related_name="hosted_activities")
-    co_hosts = models.ManyToManyField(
-        "orgs.Organization", verbose_name=_("co-hosts"), blank=True, related_name="cohosted_activities"
-    )
+    co_hosts = models.ManyToManyField("orgs.Organization", verbose_name=_("co-hosts"), blank=True, related_name="cohosted_activities")
     speakers = models.ManyToManyField("orgs.Person", verbose_name=_("speakers"), blank=True, related_name="speaking_activities")
     invited_orgs = models.ManyToManyField(
         "orgs.Organization", verbose_name=_("invited organizations"), blank=True, related_name="invited_activities"
@@ -217,7 +213,9 @@ class Activity(ArchivableModel, TrackedModel):
         ordering = ["-starts_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="activities_activity_ends_after_start"),
-            models.CheckConstraint(condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0), name="activities_activity_capacity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0), name="activities_activity_capacity_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(registration_opens_at__isnull=True)
                 | models.Q(registration_closes_at__isnull=True)
@@ -328,7 +326,7 @@ class Activity(ArchivableModel, TrackedModel):
         return self.registration_closes_at or self.starts_at
 
     def registration_state(self, now=None) -> str:
-        """"open", "not_yet", "closed" or "cancelled"."""
+        """ "open", "not_yet", "closed" or "cancelled"."""
         now = now or timezone.now()
         if self.is_cancelled or self.is_archived:
             return "cancelled"
@@ -397,7 +395,9 @@ class Activity(ArchivableModel, TrackedModel):
                 raise ValidationError(_("This activity has already been cancelled."))
             self.refresh_from_db(fields=["cancelled_at"])
             open_ones = self.registrations.filter(status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED])
-            cancelled = [r for r in open_ones.select_related("person") if r._set_status(r.status, RegistrationStatus.CANCELLED, by=by, note=reason)]
+            cancelled = [
+                r for r in open_ones.select_related("person") if r._set_status(r.status, RegistrationStatus.CANCELLED, by=by, note=reason)
+            ]
             from gongjian.audit.models import Action
             from gongjian.audit.recording import record
 

@@ -30,7 +30,7 @@ from .serializers import (
 
 def administers_something(user) -> bool:
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 class OrgFieldsViewSet(ScopedViewSet):

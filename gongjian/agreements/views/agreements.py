@@ -46,7 +46,7 @@ def _back(agreement):
 
 def can_create_agreements(user) -> bool:
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 class TableListView(ObjectListView):

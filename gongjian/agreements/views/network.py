@@ -17,7 +17,7 @@ from .agreements import TableListView
 
 def administers_something(user) -> bool:
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 class CreatableListView(TableListView):

@@ -17,7 +17,7 @@ def test_it_gives_alliance_admins_everything(world):
 
 def test_it_reaches_the_subtree_of_an_admin_membership(world, child_of_branch):
     scope = scope_for(world.org_admin)
-    assert {world.own_org.pk, world.own_branch.pk, child_of_branch.pk} <= scope.editable
+    assert {world.own_org.pk, world.own_branch.pk, child_of_branch.pk} <= set(scope.editable)
     assert world.foreign_org.pk not in scope.visible
 
 
@@ -43,9 +43,31 @@ def test_it_treats_a_malformed_id_as_missing(world):
 
 def test_it_computes_scope_once_per_user_object(world, django_assert_num_queries):
     user = type(world.org_admin).objects.get(pk=world.org_admin.pk)
-    with django_assert_num_queries(2):
-        scope_for(user)  # memberships, then the administered subtree
+    with django_assert_num_queries(1):
+        scope_for(user)  # memberships; the administered subtree stays a subquery
         scope_for(user)
+
+
+def test_it_filters_by_subquery_not_by_listed_ids(world, child_of_branch):
+    # However large the subtree, a scoped query names the admin's path, not every id in it.
+    def params():
+        user = type(world.org_admin).objects.get(pk=world.org_admin.pk)
+        return Organization.objects.visible_to(user).query.sql_with_params()[1]
+
+    before = params()
+    Organization.objects.bulk_create(
+        Organization(name=f"小组{n}", sector="school", kind="other", parent=world.own_branch) for n in range(5)
+    )
+    assert params() == before
+    assert f"{world.own_org.path}%" in before
+    assert set(Organization.objects.visible_to(world.org_admin).values_list("pk", flat=True)) == set(scope_for(world.org_admin).visible)
+
+
+def test_it_keeps_ancestors_outside_the_administered_subtree(world, child_of_branch):
+    scope = scope_for(world.member)
+    assert world.own_org.pk in scope.ancestors
+    assert world.own_org.pk in set(scope.reach)
+    assert world.own_org.pk not in scope_for(world.org_admin).ancestors
 
 
 def test_it_drops_ended_memberships_from_scope(world):

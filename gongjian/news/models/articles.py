@@ -191,7 +191,7 @@ class ArticleQuerySet(ScopedQuerySet, ArchivableQuerySet):
 def may_write_news(user) -> bool:
     """Members write for their organizations, admins for their subtree."""
     scope = scope_for(user)
-    return scope.everything or bool(scope.visible)
+    return scope.belongs
 
 
 class Article(ArchivableModel, TrackedModel):

@@ -25,26 +25,14 @@ from ..choices import OutcomeKind, ProjectStatus, TaskAction, TaskStatus
 FUTURE = _("The effective date cannot be in the future.")
 
 
-def involved_org_ids(user) -> frozenset[int] | None:
-    """Organizations whose projects the user sees; None means all of them.
+def involved_org_ids(user):
+    """Organizations whose projects the user sees, as a QuerySet of ids; None means all of them.
 
     The user's own scope, plus the units above the organizations they belong to:
     a branch belongs to its parent's unit, so its members see the unit's projects.
     """
     scope = scope_for(user)
-    if scope.everything:
-        return None
-    cached = getattr(user, "_gongjian_project_orgs", None)
-    if cached is not None:
-        return cached
-    ids = set(scope.visible)
-    if ids:
-        from gongjian.orgs.models import Organization
-
-        for path in Organization.objects.filter(pk__in=ids).values_list("path", flat=True):
-            ids.update(int(part) for part in path.strip("/").split("/") if part)
-    user._gongjian_project_orgs = frozenset(ids)
-    return user._gongjian_project_orgs
+    return None if scope.everything else scope.reach
 
 
 def _sum_weights(status=None):
@@ -267,7 +255,11 @@ class Project(ArchivableModel, TrackedModel):
         """planning → active (at ``effective_at``, default now); the claimed needs it came from move on to in progress."""
         with transaction.atomic():
             self._transition(
-                (ProjectStatus.PLANNING,), ProjectStatus.ACTIVE, by, _("Only a project in planning can be started."), effective_at=effective_at
+                (ProjectStatus.PLANNING,),
+                ProjectStatus.ACTIVE,
+                by,
+                _("Only a project in planning can be started."),
+                effective_at=effective_at,
             )
             at = self.started_at()
             for need in self.needs.filter(status="claimed"):
