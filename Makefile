@@ -6,16 +6,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv migrate demo worker lint messages clean system audit
+.PHONY: run test venv migrate demo worker lint messages clean system audit lock
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required"'
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes.
-$(VENV)/.installed: requirements.txt | $(BIN)/activate
+# Reinstall only when a lock file changes. runtime.txt is what production installs; dev.txt adds
+# the tests, lint, benchmarks and dependency tools.
+$(VENV)/.installed: requirements/runtime.txt requirements/dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements/runtime.txt -r requirements/dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -66,7 +67,15 @@ messages: venv
 # pip-audit against the pinned requirements (SECURITY.md item 14). It fails, saying so, when the
 # vulnerability database could not be asked about every package: it never reports a check it did not make.
 audit: venv
-	$(BIN)/python deploy/vulnerabilities.py requirements.txt
+	$(BIN)/python deploy/vulnerabilities.py requirements/runtime.txt requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var
+
+# Pin requirements/*.txt from the direct dependencies in requirements/*.in with pip-tools.
+# Existing pins are kept; `make lock LOCK_ARGS=--upgrade` (or --upgrade-package NAME) moves them.
+LOCK_ARGS ?=
+lock: venv
+	cd requirements && export CUSTOM_COMPILE_COMMAND="make lock" && \
+	../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url $(LOCK_ARGS) --output-file runtime.txt runtime.in && \
+	../$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url $(LOCK_ARGS) --output-file dev.txt dev.in

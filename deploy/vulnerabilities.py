@@ -7,7 +7,8 @@ and claims "no known vulnerabilities" only when every pinned package was looked 
 
 Exit status: 0 every package checked and none has a known vulnerability; 1 known vulnerabilities;
 2 not checked (the service was unreachable, or it did not answer for some package).
-Usage: python deploy/vulnerabilities.py [requirements.txt]; AUDIT_SERVICE=osv picks the OSV database.
+Usage: python deploy/vulnerabilities.py [LOCK_FILE …] (default: requirements/runtime.txt and dev.txt);
+AUDIT_SERVICE=osv picks the OSV database.
 """
 
 import json
@@ -25,7 +26,9 @@ def audit(requirements, service):
     """pip-audit's report as a dict, or None with pip-audit's last words when it produced none."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        command = [sys.executable, "-m", "pip_audit", "--requirement", requirements, "--no-deps", "--disable-pip"]
+        command = [sys.executable, "-m", "pip_audit", "--no-deps", "--disable-pip"]
+        for lock_file in requirements:
+            command += ["--requirement", lock_file]
         command += ["--vulnerability-service", service, "--progress-spinner", "off", "--format", "json", "--output", str(report)]
         try:
             run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)  # noqa: S603  (fixed argv)
@@ -39,7 +42,7 @@ def audit(requirements, service):
 
 
 def main(argv):
-    requirements = argv[1] if len(argv) > 1 else "requirements.txt"
+    requirements = argv[1:] or ["requirements/runtime.txt", "requirements/dev.txt"]
     service = os.environ.get("AUDIT_SERVICE", "pypi")
     report, error = audit(requirements, service)
     if report is None:

@@ -217,7 +217,7 @@ def vulnerabilities(monkeypatch):
 
     def run(report, error=None):
         monkeypatch.setattr(module, "audit", lambda requirements, service: (report, error))
-        return module.main(["vulnerabilities.py", "requirements.txt"])
+        return module.main(["vulnerabilities.py", "requirements/runtime.txt"])
 
     return run
 
