@@ -13,6 +13,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # Production's manifest storage needs `collectstatic` first; tests read the files where they are
+    # (tests/e2e/test_production.py runs collectstatic and checks the hashed names).
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
 def audit_head_file(settings, tmp_path):
     # Each test's database starts empty and is rolled back, so its audit head stamp must be its own too.
     settings.AUDIT_HEAD_FILE = tmp_path / "audit-head.json"

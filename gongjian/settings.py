@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -275,7 +276,8 @@ UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 STORAGES = {
     # Like the private uploads' storage: files are stored whole or not at all (gongjian.lib.uploads).
     "default": {"BACKEND": "gongjian.lib.uploads.WholeFilesStorage"},
-    "staticfiles": {"BACKEND": "gongjian.lib.staticfiles.StaticFilesStorage"},
+    # Hashed names (cache-busting) from the manifest `collectstatic` writes; with DEBUG on, the plain names.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage." + ("StaticFilesStorage" if DEBUG else "ManifestStaticFilesStorage")},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -303,6 +305,9 @@ EXCHANGE_PRIORITY_DAYS = envint("EXCHANGE_PRIORITY_DAYS", "14")
 MATCH_INDEX_DIR = envstr("MATCH_INDEX_DIR") or None
 
 # --- API ------------------------------------------------------------------
+# A choice filter's empty choice reads "全部" (All), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "gongjian.accounts.tokens.TwoFactorTokenAuthentication",

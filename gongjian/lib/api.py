@@ -1,22 +1,16 @@
 """Shared API pieces: one validation path (Model.full_clean), scoped viewsets."""
 
-import copy
-import datetime
 import math
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework import ISO_8601, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ErrorDetail, NotFound, ParseError, Throttled, ValidationError
-from rest_framework.fields import SkipField, empty
-from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -58,91 +52,8 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-_MISSING = object()
-
-
-class DateTimeField(serializers.DateTimeField):
-    """DRF's DateTimeField, looking the time zone up once per field of a serializer instance
-    (that is, per request) instead of once per value: the 100 timestamps of a 50-row list took
-    a tenth of the list's time. Anything but an aware datetime in ISO 8601 takes DRF's path."""
-
-    def to_representation(self, value):
-        if not isinstance(value, datetime.datetime) or hasattr(self, "timezone") or timezone.is_naive(value):
-            return super().to_representation(value)
-        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
-        zone = self.__dict__.get("_zone", _MISSING)
-        if zone is _MISSING:
-            zone = self._zone = self.default_timezone()
-        if output_format is None or output_format.lower() != ISO_8601 or zone is None:
-            return super().to_representation(value)
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _fresh_copy(field):
-    """A field for one serializer instance. A field with children (a nested serializer, a list
-    or many-related field) binds them to itself, so it is deep-copied as DRF does; any other
-    field keeps its state in its own attributes, which binding sets on the copy."""
-    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
-        return copy.deepcopy(field)
-    return copy.copy(field)
-
-
 class CleanModelSerializer(serializers.ModelSerializer):
     """Runs Model.full_clean() so the API enforces exactly the form's rules."""
-
-    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: DateTimeField}
-
-    def get_fields(self):
-        # ModelSerializer builds every field from the model's metadata for each serializer
-        # instance, 0.6 ms of a 50-row list. The result depends only on the class and its
-        # Meta, so it is built once per class; each instance gets its own copies, which a
-        # subclass may then change for its request.
-        cls = type(self)
-        prototypes = cls.__dict__.get("_field_prototypes")
-        if prototypes is None:
-            prototypes = super().get_fields()
-            cls._field_prototypes = prototypes
-        return {name: _fresh_copy(field) for name, field in prototypes.items()}
-
-    @cached_property
-    def _readable_fields(self):
-        # DRF walks every field again for each row to skip the write-only ones; a list of
-        # 50 rows did that a thousand times. The fields of a bound serializer do not change.
-        return [field for field in self.fields.values() if not field.write_only]
-
-    @cached_property
-    def _readers(self):
-        """(name, field, attribute) per readable field; the attribute is set where reading the
-        value is a plain getattr() (one source attribute, the base get_attribute())."""
-        readers = []
-        for field in self._readable_fields:
-            plain = type(field).get_attribute is serializers.Field.get_attribute and len(field.source_attrs) == 1
-            readers.append((field.field_name, field, field.source_attrs[0] if plain else None))
-        return readers
-
-    def to_representation(self, instance):
-        # DRF's own loop, except that a plain attribute is read with getattr() instead of
-        # through get_attribute()'s general path (nested sources, mappings, callables): a
-        # fifth of a 50-row list's serializing. Anything unusual takes DRF's path.
-        ret = {}
-        for name, field, attr in self._readers:
-            value = getattr(instance, attr, _MISSING) if attr is not None else _MISSING
-            if value is _MISSING or callable(value):
-                try:
-                    value = field.get_attribute(instance)
-                except SkipField:
-                    if field.default is empty or not getattr(self.root, "partial", False):
-                        continue
-                    # DRF skips a field that falls back to its default while the serializer is
-                    # partial (DRF #5905): a PATCH answer lost parent_name and the like, which
-                    # the schema marks as always present.
-                    value = field.default() if callable(field.default) else field.default
-            if (value.pk if isinstance(value, PKOnlyObject) else value) is None:
-                ret[name] = None
-            else:
-                ret[name] = field.to_representation(value)
-        return ret
 
     def _clean(self, instance):
         try:
@@ -203,7 +114,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         obj = super().get_object()
-        if self.action in ("update", "partial_update", "destroy") and not self.queryset.editable_by(self.request.user).filter(pk=obj.pk).exists():
+        if (
+            self.action in ("update", "partial_update", "destroy")
+            and not self.queryset.editable_by(self.request.user).filter(pk=obj.pk).exists()
+        ):
             raise PermissionDenied
         return obj
 

@@ -13,21 +13,15 @@ from drf_spectacular.utils import extend_schema_field
 from gongjian.lib.filtering import AlwaysBoundFilterSet
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
-from .forms import NameChoiceField
 from .models import CapabilityTag, Membership, Organization, Person, Region
 from .pickers import PickerFilter
 
-# Filter querysets are given as functions, evaluated for each request's form field: a
-# QuerySet held by a filter would be shared by every request that copies the filter
-# (lib.filtering), and some of them depend on the user.
+# Filter querysets are given as functions, evaluated for each request's form field: some of
+# them depend on the user.
 
 
 def _all_tags(request):
     return CapabilityTag.objects.all()
-
-
-class NameChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = NameChoiceField
 
 
 def _visible_organizations(request):
@@ -57,7 +51,7 @@ class OrganizationFilterSet(AlwaysBoundFilterSet):
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
     region = PickerFilter(label=_("Region"), source="regions", method="filter_region", help_text=_("Includes the regions below it."))
-    tag = NameChoiceFilter(label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags")
+    tag = django_filters.ModelChoiceFilter(label=_("Capability"), queryset=_all_tags, to_field_name="name", field_name="tags")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrgStatus.choices)
     parent = PickerFilter(label=_("Parent organization"), source="organizations", queryset=_visible_organizations, field_name="parent")
     archived = django_filters.BooleanFilter(

@@ -12,26 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
-from gongjian.lib.refdata import kept_rows
 
 from .choices import MembershipRole
 from .models import CapabilityTag, Membership, Organization, Person, Region
 from .pickers import choices_for, picker
-
-
-class NameChoiceIterator(forms.models.ModelChoiceIterator):
-    """Options (key, name) of a small reference table such as the capability tags, read as
-    values and kept per process (lib.refdata)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        key = self.field.to_field_name or "pk"
-        yield from kept_rows(self.queryset, f"names:{key}", lambda queryset: [(str(v), name) for v, name in queryset.values_list(key, "name")])
-
-
-class NameChoiceField(forms.ModelChoiceField):
-    iterator = NameChoiceIterator
 
 
 class LinesField(forms.CharField):

@@ -6,7 +6,6 @@ still cost a query, its compilation and the grouping in Python, a fifth of the d
 page. The names now come in the page's own query, as a JSON array per row.
 """
 
-import functools
 import json
 
 from django.db.models import Aggregate, F, OuterRef, Subquery, TextField
@@ -25,9 +24,7 @@ class JSONGroupArray(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_AGG", template="%(function)s(%(expressions)s)::text", **extra_context)
 
 
-@functools.cache
 def _tag_names():
-    # Built once: annotate() works on a copy, and building it cost as much as running it.
     links = Organization.tags.through.objects.filter(organization=OuterRef("pk")).order_by().values("organization")
     return Subquery(links.annotate(names=JSONGroupArray("capabilitytag__name")).values("names"))
 

@@ -5,7 +5,6 @@ by attributes; one-off actions (reveal a phone, restore, end a membership) are
 small function views. Every object is fetched through the access helper.
 """
 
-import functools
 from uuid import UUID
 
 from django.contrib import messages
@@ -125,13 +124,8 @@ def _is_uuid(value) -> bool:
 # --- Organizations ---------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2)
-def _directory_rows(today):
-    """What the directory's rows read, before the user's scope and filters apply.
-
-    Built once a day (the member count depends on the date) and filtered per request: building
-    the annotations took as long as the rest of the page's queries, and the filters give the
-    same SQL whichever comes first, since no annotation aggregates over the outer rows.
+def directory_rows(organizations, today):
+    """What the directory's rows read, on top of the user's scoped organizations.
 
     - ``member_count``: a correlated subquery counted only for the page's rows; a JOIN + GROUP BY
       counted members of every matching organization first (2.5 s at 100k organizations).
@@ -147,7 +141,7 @@ def _directory_rows(today):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = with_related_columns(Organization.objects.annotate(member_count=Coalesce(Subquery(members), 0)), "parent_name", "region_name")
+    rows = with_related_columns(organizations.annotate(member_count=Coalesce(Subquery(members), 0)), "parent_name", "region_name")
     return with_tag_names(rows).only(*OrganizationTable.fields)
 
 
@@ -178,8 +172,7 @@ class OrganizationListView(ObjectListView):
     def get_row_queryset(self, request):
         if request.GET.get("export") == "xlsx":
             return with_related_columns(self.get_queryset(request), "parent_name", "region_name").prefetch_related("tags")
-        # .all(): the kept queryset is never evaluated itself, so no request fills its cache.
-        return _directory_rows(timezone.localdate()).all().visible_to(request.user)
+        return directory_rows(self.get_queryset(request), timezone.localdate())
 
     def paginate(self, request, queryset):
         page = super().paginate(request, queryset)
@@ -362,13 +355,15 @@ def membership_end(request, uuid):
 
 # --- People ----------------------------------------------------------------
 
-CURRENT_MEMBERSHIPS = Prefetch(
-    "memberships", queryset=Membership.objects.select_related("organization").order_by("organization__path"), to_attr="membership_list"
-)
+def current_memberships():
+    """A person's memberships with their organizations, as ``membership_list``."""
+    return Prefetch(
+        "memberships", queryset=Membership.objects.select_related("organization").order_by("organization__path"), to_attr="membership_list"
+    )
 
 
 class PersonListView(ObjectListView):
-    queryset = Person.objects.prefetch_related(CURRENT_MEMBERSHIPS)
+    queryset = Person.objects.all()
     filterset_class = PersonFilterSet
     template_name = "orgs/person_list.html"
     table_template_name = "orgs/partials/person_table.html"
@@ -384,6 +379,9 @@ class PersonListView(ObjectListView):
         (gettext_lazy("Titles and honours"), "titles"),
         (gettext_lazy("Lecture topics"), "speaker_topics"),
     )
+
+    def get_row_queryset(self, request):
+        return self.get_queryset(request).prefetch_related(current_memberships())
 
     def get(self, request, *args, **kwargs):
         mark_no_store(request)
@@ -432,7 +430,7 @@ class PersonDetailView(ObjectDetailView):
 
     def get_object(self, request, **kwargs):
         return get_object_for(
-            request.user, Person, "view", queryset=Person.objects.prefetch_related(CURRENT_MEMBERSHIPS), uuid=kwargs["uuid"]
+            request.user, Person, "view", queryset=Person.objects.prefetch_related(current_memberships()), uuid=kwargs["uuid"]
         )
 
     def get_extra_context(self, request, obj):
@@ -443,7 +441,7 @@ class PersonDetailView(ObjectDetailView):
 @login_required
 def person_contact(request, uuid):
     """Show a person's phone and ID number unmasked; each view is audited (SECURITY.md item 15)."""
-    queryset = Person.objects.prefetch_related("memberships", CURRENT_MEMBERSHIPS)
+    queryset = Person.objects.prefetch_related("memberships", current_memberships())
     person = get_object_for(request.user, Person, "view", queryset=queryset, uuid=uuid)
     if not person.contact_visible_to(request.user):
         raise PermissionDenied

@@ -35,5 +35,5 @@ def main_menu(menu):
 
 @register.simple_tag
 def nav_url(url_name):
-    """``{% url %}`` for a link without arguments, reversed once (lib.navigation.fixed_url)."""
+    """``{% url %}`` for a link without arguments (lib.navigation.fixed_url)."""
     return fixed_url(url_name)

@@ -1,4 +1,4 @@
-"""The main menu: each app's items, for the user's role, with URLs reversed once per URLconf."""
+"""The main menu: each app's items, for the user's role, with URLs from the current URLconf."""
 
 import sys
 import types
@@ -40,11 +40,10 @@ def test_it_labels_the_menu_in_the_active_language(world):
             return {label for _key, label, _items in menu_for(world.alliance_admin)}
 
     assert labels("zh-hans") != labels("en")
-    assert labels("zh-hans") == labels("zh-hans")  # the second time from what was kept
     assert "Organizations" in labels("en")
 
 
-def test_it_reverses_fixed_links_once_per_urlconf(monkeypatch):
+def test_it_reverses_fixed_links_under_the_current_urlconf(monkeypatch):
     assert fixed_url("orgs:organization_list") == "/orgs/"
     module = types.ModuleType("prefixed_urls_fixed")
     module.urlpatterns = [path("site/", include("gongjian.urls"))]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
+from rest_framework.fields import SkipField, empty
 
 from gongjian.lib.access import scope_for
 from gongjian.lib.api import CleanModelSerializer, django_errors_to_drf
@@ -59,7 +59,12 @@ class SelectedValueMixin:
         try:
             value = instance.__dict__[self.selected_as]
         except (AttributeError, KeyError):
-            return super().get_attribute(instance)
+            try:
+                return super().get_attribute(instance)
+            except SkipField:
+                # DRF leaves a field that falls back to its default out of a partial update's
+                # answer (DRF #5905); the schema says this one is always there.
+                return self.default
         if value is None and self.default is not empty:
             return self.get_default()
         return value
