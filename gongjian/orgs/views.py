@@ -7,6 +7,7 @@ small function views. Every object is fetched through the access helper.
 
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -414,10 +415,15 @@ class SpeakerListView(ObjectListView):
     def get_queryset(self, request):
         return self.queryset.all()
 
-    def get_extra_context(self, request):
+    def filter(self, request, queryset):
+        filterset, rows = super().filter(request, queryset)
+        # The topic filter offers the topics speakers have, rather than a free-text box.
         topics = sorted({topic for topics in Person.objects.speakers().values_list("speaker_topics", flat=True) for topic in topics or ()})
-        visible = set(Person.objects.visible_to(request.user).speakers().values_list("pk", flat=True))
-        return {"topics": topics, "visible_ids": visible}
+        filterset.form.fields["topic"].widget = forms.Select(choices=[("", _("All")), *((topic, topic) for topic in topics)])
+        return filterset, rows
+
+    def get_extra_context(self, request):
+        return {"visible_ids": set(Person.objects.visible_to(request.user).speakers().values_list("pk", flat=True))}
 
 
 class PersonDetailView(ObjectDetailView):

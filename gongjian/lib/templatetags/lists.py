@@ -1,46 +1,35 @@
-from html import escape
-
 from django import template
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-
-from gongjian.lib.pickers import is_picker
-from gongjian.lib.tables import as_html
+from django.forms import CheckboxInput, Select, SelectMultiple
 
 register = template.Library()
 
 
-@register.filter
-def select_options(field, blank_label=""):
-    """The <option>s of a bound choice field, built in one pass.
-
-    A template loop over ``field.field.choices`` counts a model choice field's rows before
-    reading them and recomputes ``field.value`` for every option; for the directory's
-    region filter (every region an option) that was the larger part of the page's render.
-    """
-    current = field.value()
-    selected = {str(v) for v in current} if isinstance(current, (list, tuple)) else {"" if current is None else str(current)}
-    selected.discard("")
-    parts = []
-    for value, label in field.field.choices:
-        text = str(value)
-        mark = " selected" if text in selected else ""
-        label = label if text else blank_label
-        parts.append(f'<option value="{as_html(value)}"{mark}>{as_html(label)}</option>')
-    return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped by as_html)
+@register.simple_tag
+def filter_fields(form, only="", skip=""):
+    """The fields of a list's filter form to show: all of them, or the names in ``only``, less
+    those in ``skip`` (both space-separated)."""
+    shown, hidden = set(only.split()), set(skip.split())
+    return [field for field in form if (not shown or field.name in shown) and field.name not in hidden]
 
 
 @register.simple_tag
-def filter_select(field):
-    """A list filter's labelled <select> with an "All" option; a tag, not an included
-    template, because a list page shows up to five and each include cost as much as its options."""
-    html_id = escape(field.id_for_label)
-    if is_picker(field.field):
-        # A search widget: it holds the chosen row only and looks the others up as the user types.
-        control = field.as_widget(attrs={"class": "form-select"})
+def words(text):
+    """A space-separated list of names as a list, for ``in`` tests."""
+    return text.split()
+
+
+@register.simple_tag
+def filter_widget(field, placeholder=""):
+    """A filter's own widget with Bootstrap's class for its kind (and the search box's placeholder)."""
+    widget = field.field.widget
+    if isinstance(widget, (Select, SelectMultiple)):
+        attrs = {"class": "form-select form-select-sm"}
+    elif isinstance(widget, CheckboxInput):
+        attrs = {"class": "form-check-input"}
     else:
-        options = select_options(field, _("All"))  # gettext outside the f-string: xgettext cannot see into one
-        control = f'<select name="{escape(field.html_name)}" id="{html_id}" class="form-select">{options}</select>'
-    return mark_safe(  # noqa: S308  (every value is escaped here, in select_options or by the widget's template)
-        f'<div class="col-6 col-md"><label class="form-label small mb-0" for="{html_id}">{escape(str(field.label))}</label>{control}</div>'
-    )
+        attrs = {"class": "form-control form-control-sm"}
+        if field.name == "q":
+            attrs.update(type="search", autocomplete="off")
+            if placeholder:
+                attrs["placeholder"] = placeholder
+    return field.as_widget(attrs=attrs)

@@ -1,12 +1,10 @@
-"""The building blocks of list pages: windowed paging, filter options and choice labels."""
+"""The building blocks of list pages: windowed paging and choice labels."""
 
 import pytest
 from django.utils import translation
 
 from gongjian.lib.paging import Window, page_number
-from gongjian.lib.templatetags.lists import select_options
-from gongjian.orgs.filters import OrganizationFilterSet
-from gongjian.orgs.models import CapabilityTag, Organization, Region
+from gongjian.orgs.models import Organization, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -26,27 +24,6 @@ class TestWindow:
     @pytest.mark.parametrize(("raw", "expected"), [("3", 3), ("0", 1), ("-2", 1), ("x", 1), (None, 1)])
     def test_it_reads_a_page_number_leniently(self, raw, expected):
         assert page_number(raw) == expected
-
-
-class TestSelectOptions:
-    def test_it_marks_the_chosen_option_and_escapes_labels(self, world):
-        CapabilityTag.objects.create(name='<b>"设计"</b>')
-        CapabilityTag.objects.create(name="宣讲")
-        form = OrganizationFilterSet({"sector": "school", "tag": "宣讲"}).form
-        sectors = select_options(form["sector"], "全部")
-        assert sectors.startswith('<option value="">全部</option>')
-        assert '<option value="school" selected>' in sectors and sectors.count(" selected") == 1
-        tags = select_options(form["tag"], "全部")
-        assert '<option value="宣讲" selected>宣讲</option>' in tags
-        assert "&lt;b&gt;&quot;设计&quot;&lt;/b&gt;" in tags and "<b>" not in tags
-
-    def test_it_reads_the_options_in_one_query_and_then_only_checks_them(self, world, django_assert_num_queries):
-        CapabilityTag.objects.create(name="新标签")  # whatever an earlier test kept is stale now
-        form = OrganizationFilterSet({}).form
-        with django_assert_num_queries(2):  # the tag table's fingerprint, then its rows
-            first = select_options(form["tag"], "")
-        with django_assert_num_queries(1):  # the fingerprint only (lib.refdata)
-            assert select_options(OrganizationFilterSet({}).form["tag"], "") == first
 
 
 class TestChoiceLabels:

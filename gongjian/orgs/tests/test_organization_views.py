@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from gongjian.audit.models import Action, Record
 from gongjian.orgs.models import CapabilityTag, Membership, Organization, Person, Region
+from gongjian.orgs.tables import OrganizationTable
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,18 @@ class TestDirectory:
         assert len(counts) == 1 and "JOIN" not in counts[0] and "JSON" not in counts[0].upper()
         admin_client.get(LIST, {"sector": "school"})
 
-    def test_it_labels_sectors_in_the_language_of_each_request(self, world, admin_client):
-        """The table translates choice labels once per language (lib.tables), never across languages."""
+    def test_it_labels_sectors_and_cells_in_the_language_of_each_request(self, world, admin_client):
         chinese = admin_client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans", **HTMX_TABLE).content.decode()
         english = admin_client.get(LIST, HTTP_ACCEPT_LANGUAGE="en", **HTMX_TABLE).content.decode()
-        assert "<td>学校</td>" in chinese and "<td>School</td>" not in chinese
-        assert "<td>School</td>" in english and "<td>学校</td>" not in english
+        assert '<td data-label="领域">学校</td>' in chinese and ">School</td>" not in chinese
+        assert '<td data-label="Sector">School</td>' in english and ">学校</td>" not in english
+
+    def test_it_labels_every_cell_with_its_column_for_the_phone_cards(self, world, admin_client):
+        html = admin_client.get(LIST, **HTMX_TABLE).content.decode()
+        row = re.search(rf'<tr data-org="{world.own_branch.uuid}">(.*?)</tr>', html, re.S).group(1)
+        cells = re.findall(r"<td([^>]*)>", row)
+        assert len(cells) == len(OrganizationTable.columns) and all('data-label="' in attrs for attrs in cells)
+        assert 'class="cell-title" data-label="名称"' in cells[0]
 
     def test_it_escapes_what_users_typed_in_every_cell(self, world, admin_client):
         """Rows are built in Python (orgs.tables), so escaping is ours to get right."""
@@ -70,7 +77,7 @@ class TestDirectory:
             Membership.objects.create(person=person, organization=branch, role="member", left_on=left_on, joined_on=today - timedelta(days=60))
         html = admin_client.get(LIST, HTMX_TABLE).content.decode()
         row = re.search(rf'<tr data-org="{branch.uuid}">(.*?)</tr>', html, re.S).group(1)
-        assert f'<td class="text-end">{before + 2}</td>' in row  # one open, one ending later; two already ended
+        assert re.search(rf'<td class="text-end" data-label="[^"]+">{before + 2}</td>', row)  # one open, one ending later; two already ended
 
     def test_it_lists_active_organizations_in_scope(self, world, client_for):
         assert listed(client_for(world.alliance_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}
