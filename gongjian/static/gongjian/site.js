@@ -10,3 +10,24 @@ document.addEventListener("click", function (event) {
   var el = event.target.closest("a[data-back]");
   if (el && window.history.length > 1) { event.preventDefault(); window.history.back(); }
 });
+// The menu marks where the page belongs: the item whose link is the longest prefix of its path.
+(function () {
+  var path = window.location.pathname, best = null, bestLength = 0;
+  document.querySelectorAll(".gj-navbar .dropdown-menu a.dropdown-item[href^='/']").forEach(function (link) {
+    var href = link.getAttribute("href").split("?")[0];
+    if ((path === href || (href !== "/" && path.indexOf(href) === 0)) && href.length > bestLength) { best = link; bestLength = href.length; }
+  });
+  if (best) {
+    best.classList.add("active");
+    best.setAttribute("aria-current", "page");
+    best.closest(".dropdown").querySelector(".dropdown-toggle").classList.add("active");
+  }
+})();
+// Tree nodes (orgs/partials/*_node.html): a toggle shows or hides the list of children it controls.
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest(".gj-tree-toggle");
+  if (!toggle) { return; }
+  var open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+});
