@@ -37,7 +37,9 @@ migrate: venv
 	mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 
+# collectstatic: with DEBUG off, pages name static files by the hashes in its manifest.
 demo: migrate
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rebuild_match_index
 	$(BIN)/python manage.py refresh_insights
