@@ -72,6 +72,7 @@ class OrganizationForm(ScopedModelForm):
             "address",
             "credit_code",
             "tags",
+            "public_contact",
             "contact_name",
             "contact_phone",
             "contact_email",

@@ -16,7 +16,7 @@ from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedMode
 from gongjian.news.safety.publishing import validate_publishable
 
 from .choices import MembershipRole, OrgKind, OrgStatus, RegionLevel, Sector
-from .validators import validate_credit_code, validate_id_number, validate_mainland_phone
+from .validators import validate_credit_code, validate_id_number, validate_mainland_phone, validate_public_contact
 
 
 @lru_cache(maxsize=16384)
@@ -194,6 +194,31 @@ class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
             | models.Q(pinyin__contains=text.lower().replace(" ", ""))
         )
 
+    def public_to(self, user):
+        """The alliance directory: what ``user`` may see of an organization's public profile.
+
+        Every live organization for anyone who belongs to the alliance (a current membership in
+        a live organization), plus whatever the user's scope reaches (their archived ones too).
+        Nobody else, such as the three separated administrators, sees more than their scope.
+        What stays scoped (editing, members, contact persons) keeps using visible_to/editable_by.
+        """
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        scoped = self.visible_to(user)
+        return self.filter(archived_at__isnull=True) | scoped if scope.belongs else scoped
+
+    def with_access(self, user):
+        """Annotate ``viewer_in_scope`` and ``viewer_can_edit``: which rows of a public list show
+        scoped details (contact person, members) and edit actions, without a query per row."""
+        if scope_for(user).everything:
+            return self.annotate(viewer_in_scope=models.Value(True), viewer_can_edit=models.Value(True))
+        manager = self.model._default_manager
+        return self.annotate(
+            viewer_in_scope=models.Exists(manager.visible_to(user).filter(pk=models.OuterRef("pk"))),
+            viewer_can_edit=models.Exists(manager.editable_by(user).filter(pk=models.OuterRef("pk"))),
+        )
+
     def directory(self):
         """Names every signed-in user may pick from (co-hosts, partners); no details."""
         return self.active().filter(status=OrgStatus.ACTIVE).only("pk", "uuid", "name", "sector")
@@ -231,6 +256,13 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
     contact_name = models.CharField(_("contact person"), max_length=40, blank=True)
     contact_phone = EncryptedTextField(_("contact phone"), blank=True, validators=[validate_mainland_phone])
     contact_email = models.EmailField(_("contact email"), blank=True)
+    public_contact = models.CharField(
+        _("public contact"),
+        max_length=100,
+        blank=True,
+        validators=[validate_public_contact],
+        help_text=_("Shown to every member of the alliance: an office or a desk line, e.g. 党群服务中心 021-57890000."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
     pinyin_initials = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     pinyin = models.CharField(max_length=600, blank=True, editable=False)
@@ -269,7 +301,7 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
         if self.name and siblings.exists():
             raise ValidationError({"name": _("An organization with this name already exists under the same parent.")})
         # Names are shown on public pages (亮约, the showcase): SECURITY.md item 13.
-        validate_publishable(self, ["name", "short_name"])
+        validate_publishable(self, ["name", "short_name", "public_contact"])
 
     def save(self, *args, **kwargs):
         self.pinyin_initials, self.pinyin = pinyin_keys(self.name, self.short_name)

@@ -12,7 +12,9 @@ from .choices import OrgKind, OrgStatus, Sector
 
 class OrganizationTable(Table):
     """Rows come from OrganizationListView: ``parent_name``, ``region_name`` and ``member_count``
-    are annotations, ``tag_names`` is selected with the rows (orgs.listing)."""
+    are annotations, ``tag_names`` is selected with the rows (orgs.listing), ``viewer_can_edit``
+    comes from OrganizationQuerySet.with_access (the directory lists organizations the user
+    cannot edit)."""
 
     columns = (
         Column("name", pgettext_lazy("organization", "Name"), title=True),
@@ -23,6 +25,7 @@ class OrganizationTable(Table):
         Column("tags", gettext_lazy("Capabilities")),
         Column("members", gettext_lazy("Members"), css_class="text-end"),
         Column("status", gettext_lazy("Status")),
+        Column("actions", gettext_lazy("Actions"), css_class="text-end"),
     )
     empty_text = gettext_lazy("No organizations match.")
     fields = ("uuid", "name", "short_name", "sector", "kind", "status", "archived_at")  # what the cells read of the model
@@ -31,6 +34,7 @@ class OrganizationTable(Table):
         super().__init__(rows)
         self.sectors, self.kinds, self.statuses = choice_labels(Sector), choice_labels(OrgKind), choice_labels(OrgStatus)
         self.archived = _("Archived")
+        self.edit = _("Edit")
 
     def row_attrs(self, org):
         return {"data-org": org.uuid}
@@ -64,3 +68,9 @@ class OrganizationTable(Table):
         if org.status == OrgStatus.ACTIVE:
             return label
         return format_html('<span class="badge text-bg-warning">{}</span>', label)
+
+    def render_actions(self, org):
+        if not org.viewer_can_edit or org.archived_at:
+            return ""
+        url = reverse("orgs:organization_edit", kwargs={"uuid": org.uuid})
+        return format_html('<a class="btn btn-link btn-sm" href="{}">{}</a>', url, self.edit)

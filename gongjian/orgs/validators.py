@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,24 @@ def validate_mainland_phone(value: str):
         return
     if not (digits.isdigit() and (len(digits) == 11 and digits.startswith("1") or 7 <= len(digits) <= 12)):
         raise ValidationError(_("Enter a valid phone number, e.g. 13800138000 or 021-57890000."), code="phone")
+
+
+# A mainland mobile (with or without +86), or a run of 15 or more digits (an ID number), standing alone.
+PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)\d{14,17}[\dX](?!\d)")
+
+
+def validate_public_contact(value: str):
+    """A contact every member of the alliance sees: an office or a desk line, never a person's own number.
+
+    A mobile number (11 digits starting with 1) or an ID number belongs to one person (PIPL),
+    so it is refused here; the contact person's own details stay in the scoped fields.
+    """
+    compact = re.sub(r"[\s\-()（）]", "", value or "").upper()
+    if PERSONAL_NUMBER.search(compact):
+        raise ValidationError(
+            _("Give an office or a desk line (e.g. 党群服务中心 021-57890000), not a personal mobile or ID number."),
+            code="public_contact_personal",
+        )
 
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.paging import Window, page_number
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
 
-from . import timeline
+from . import profiles, timeline
 from .filters import OrganizationFilterSet, PersonFilterSet
 from .forms import MembershipForm, MembershipRoleForm, OrganizationForm, PersonForm, RegionForm
 from .listing import attach_tag_names, with_related_columns, with_tag_names
@@ -165,15 +165,22 @@ class OrganizationListView(ObjectListView):
         (gettext_lazy("Capability tags"), lambda o: [t.name for t in o.tags.all()]),
         (gettext_lazy("Unified social credit code"), "credit_code"),
         (gettext_lazy("Address"), "address"),
-        (gettext_lazy("Contact person"), "contact_name"),
+        (gettext_lazy("Public contact"), "public_contact"),
+        # The contact person is personal data: only for organizations in the user's scope.
+        (gettext_lazy("Contact person"), lambda o: o.contact_name if o.viewer_in_scope else ""),
         (gettext_lazy("Status"), lambda o: o.get_status_display()),
         (gettext_lazy("Archived at"), "archived_at"),
     )
 
+    def get_queryset(self, request):
+        # The whole alliance for any member; editing and contact persons stay scoped (orgs.profiles).
+        return self.queryset.all().public_to(request.user)
+
     def get_row_queryset(self, request):
         if request.GET.get("export") == "xlsx":
-            return with_related_columns(self.get_queryset(request), "parent_name", "region_name").prefetch_related("tags")
-        return directory_rows(self.get_queryset(request), timezone.localdate())
+            rows = with_related_columns(self.get_queryset(request), "parent_name", "region_name").prefetch_related("tags")
+            return rows.with_access(request.user)
+        return directory_rows(self.get_queryset(request), timezone.localdate()).with_access(request.user)
 
     def paginate(self, request, queryset):
         page = super().paginate(request, queryset)
@@ -233,19 +240,24 @@ class OrganizationDetailView(ObjectDetailView):
 
     def get_object(self, request, **kwargs):
         queryset = Organization.objects.select_related("parent", "region").prefetch_related("tags")
-        return get_object_for(request.user, Organization, "view", queryset=queryset, uuid=kwargs["uuid"])
+        return profiles.get_profile_for(request.user, queryset, uuid=kwargs["uuid"])
 
     def get_extra_context(self, request, obj):
         tab = request.GET.get("tab", "overview")
         if tab not in dict(ORG_TABS):
             tab = "overview"
-        context = {"tab": tab, "tabs": ORG_TABS, "title": obj.name}
+        tabs = [(key, label) for key, label in ORG_TABS if key != "members" or obj.viewer_in_scope]
+        context = {"tab": tab, "tabs": tabs, "title": obj.name}
+        if tab == "members" and not obj.viewer_in_scope:
+            # Members are personal data: outside the user's scope the tab does not exist.
+            raise Http404
         if tab == "overview":
             context["ancestors"] = obj.ancestors().only("uuid", "name")
             context["region_name"] = obj.region.full_name() if obj.region_id else ""
+            context["published"] = profiles.published_by(obj, request.user)
         elif tab == "children":
             context["children"] = (
-                Organization.objects.visible_to(request.user)
+                Organization.objects.public_to(request.user)
                 .filter(parent=obj)
                 .active()
                 .annotate(child_count=Count("children", filter=Q(children__archived_at__isnull=True)))

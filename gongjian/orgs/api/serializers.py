@@ -125,6 +125,10 @@ def _parents_for(queryset, user, serializer):
     return allowed
 
 
+# What a directory entry leaves empty outside the reader's scope (the public_contact is for everyone).
+PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
 class OrganizationSerializer(CleanModelSerializer):
     parent = SelectedScopedSlugField(
         limit=_parents_for, queryset=Organization.objects.all(), required=False, allow_null=True, selected_as="parent_uuid"
@@ -158,6 +162,7 @@ class OrganizationSerializer(CleanModelSerializer):
             "credit_code",
             "tags",
             "description",
+            "public_contact",
             "contact_name",
             "contact_phone",
             "contact_email",
@@ -167,6 +172,9 @@ class OrganizationSerializer(CleanModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["uuid", "archived_at", "created_at", "updated_at"]
+        extra_kwargs = {
+            name: {"help_text": _("Empty for an organization outside your scope.")} for name in ("contact_name", "contact_email")
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -179,12 +187,24 @@ class OrganizationSerializer(CleanModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
+        if request is not None and not self._in_scope(instance, request.user):
+            # A directory entry outside the user's scope: the contact person is personal data.
+            data.update(dict.fromkeys(PERSONAL_FIELDS, ""))
+            return data
         if instance.contact_phone:
             if request is not None and scope_for(request.user).can_edit(instance.pk):
                 _note_revealed(self, instance, ["contact_phone"])
             else:
                 data["contact_phone"] = mask(instance.contact_phone)
         return data
+
+    @staticmethod
+    def _in_scope(instance, user) -> bool:
+        # Read pages annotate it (OrganizationQuerySet.with_access); a saved instance is in scope.
+        in_scope = instance.__dict__.get("viewer_in_scope")
+        if in_scope is None:
+            in_scope = Organization.objects.visible_to(user).filter(pk=instance.pk).exists()
+        return in_scope
 
     def _clean(self, instance):
         request = self.context.get("request")

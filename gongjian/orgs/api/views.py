@@ -87,11 +87,16 @@ class OrganizationViewSet(OrgsViewSet):
     filterset_class = OrganizationFilterSet
 
     def get_scoped_queryset(self):
+        if self.action in ("list", "retrieve"):
+            # Reading follows the alliance directory (orgs.profiles); writes keep the scope, 404 outside it.
+            user = self.request.user
+            return self.queryset.all().public_to(user).with_access(user).select_related("parent", "region")
         # A detail, which may be saved, follows the relations.
         return super().get_scoped_queryset().select_related("parent", "region")
 
     def get_row_queryset(self):
-        return listed_organizations(self.queryset.all().visible_to(self.request.user))
+        user = self.request.user
+        return listed_organizations(self.queryset.all().public_to(user)).with_access(user)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

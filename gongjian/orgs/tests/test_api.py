@@ -22,7 +22,7 @@ class TestOrganizations:
         response = api_for(world.org_admin).get(f"{API}/organizations/")
         assert response.status_code == 200
         rows = {row["name"]: row for row in response.json()["results"]}
-        assert set(rows) == {"示例学院党委", "工业设计系教工党支部"}
+        assert set(rows) == {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}  # the alliance directory
         branch = rows["工业设计系教工党支部"]
         assert branch["parent"] == str(world.own_org.uuid) and branch["parent_name"] == "示例学院党委"
         assert branch["region"] == str(world.district.uuid) and branch["tags"] == ["工业设计"]

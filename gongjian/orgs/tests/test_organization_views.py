@@ -79,11 +79,10 @@ class TestDirectory:
         row = re.search(rf'<tr data-org="{branch.uuid}">(.*?)</tr>', html, re.S).group(1)
         assert re.search(rf'<td class="text-end" data-label="[^"]+">{before + 2}</td>', row)  # one open, one ending later; two already ended
 
-    def test_it_lists_active_organizations_in_scope(self, world, client_for):
-        assert listed(client_for(world.alliance_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}
-        assert listed(client_for(world.org_admin).get(LIST)) == {"示例学院党委", "工业设计系教工党支部"}
-        assert listed(client_for(world.member).get(LIST)) == {"工业设计系教工党支部"}
-        assert listed(client_for(world.outsider).get(LIST)) == {"广富林街道党工委"}
+    def test_it_lists_every_active_organization_to_every_member(self, world, client_for):
+        everyone = {"示例学院党委", "工业设计系教工党支部", "广富林街道党工委"}
+        for user in world.users.values():
+            assert listed(client_for(user).get(LIST)) == everyone
 
     def test_it_searches_by_pinyin_initials(self, world, admin_client):
         assert listed(admin_client.get(LIST, {"q": "gfl"})) == {"广富林街道党工委"}
@@ -144,10 +143,16 @@ class TestDirectory:
         assert branch[2] == "学校" and branch[4] == "示例学院党委" and branch[6] == "工业设计"
         assert Record.objects.filter(action=Action.EXPORT).exists()
 
-    def test_it_exports_only_what_the_user_sees(self, world, client_for):
+    def test_it_exports_contact_persons_only_in_scope(self, world, client_for):
+        world.own_org.contact_name = "王书记"
+        world.own_org.save()
+        world.foreign_org.contact_name = "李主任"
+        world.foreign_org.save()
         response = client_for(world.outsider).get(LIST, {"export": "xlsx"})
         sheet = load_workbook(io.BytesIO(response.content)).active
-        assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["广富林街道党工委"]
+        header = [cell.value for cell in sheet[1]]
+        rows = {row[0]: row[header.index("联系人")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert rows == {"示例学院党委": None, "工业设计系教工党支部": None, "广富林街道党工委": "李主任"}
 
     def test_it_links_to_the_import_only_when_it_exists(self, world, admin_client, monkeypatch):
         from django.urls import NoReverseMatch
@@ -172,10 +177,11 @@ class TestDirectory:
         assert len(names) == 21 and len(re.findall(r">(分页测试\d+党支部)</a>", second)) == 1
         assert admin_client.get(LIST, {"q": "分页测试", "count": "1"}).content.decode() == "共 21 条"
 
-    def test_it_counts_only_what_the_user_sees(self, world, client_for):
-        visible = Organization.objects.visible_to(world.org_admin).active().count()
-        assert visible < Organization.objects.active().count()
-        assert client_for(world.org_admin).get(LIST, {"count": "1"}).content.decode() == f"共 {visible} 条"
+    def test_it_counts_what_the_directory_lists(self, world, client_for):
+        world.foreign_org.archive()
+        public = Organization.objects.public_to(world.org_admin).active().count()
+        assert public == Organization.objects.active().count() == 2
+        assert client_for(world.org_admin).get(LIST, {"count": "1"}).content.decode() == f"共 {public} 条"
 
     def test_it_offers_creation_to_admins_only(self, world, client_for):
         create = reverse("orgs:organization_create")

@@ -1,5 +1,8 @@
 """Who gets what, for every role, page and endpoint of the directory.
 
+Every member of the alliance reads every organization's public profile (list, detail, API
+read); its members, editing and the other writes stay scoped, and a foreign id answers 404.
+
 "own" objects sit on the college side of the test world (own_branch and its
 member), "foreign" objects on the street side (foreign_org and the outsider,
 its admin). 302 on a POST is the redirect after the action; on a GET by an
@@ -35,10 +38,10 @@ ORGANIZATIONS = PermissionMatrix(
         alliance_admin  own      200+  200    200     200  302     302     200+     200     200       204
         alliance_admin  foreign  200+  200    200     200  302     302     200+     200     200       204
         org_admin       own      200+  200    200     200  302     302     200+     200     200       204
-        org_admin       foreign  200-  404    404     404  404     404     200-     404     404       404
+        org_admin       foreign  200+  200    404     404  404     404     200+     200     404       404
         member          own      200+  200    200     403  403     403     200+     200     403       403
-        member          foreign  200-  404    404     404  404     404     200-     404     404       404
-        outsider        own      200-  404    404     404  404     404     200-     404     404       404
+        member          foreign  200+  200    404     404  404     404     200+     200     404       404
+        outsider        own      200+  200    404     404  404     404     200+     200     404       404
         outsider        foreign  200+  200    200     200  302     302     200+     200     200       204
     """,
 )

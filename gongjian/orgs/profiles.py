@@ -1,0 +1,64 @@
+"""An organization's public profile in the alliance directory.
+
+Every member of the alliance sees every live organization's profile (``public_to``): its name,
+sector, region, capabilities, public contact, and what it has published — needs and resources
+in the open hall, disclosed agreements (亮约) and showcase projects. Each kind keeps its own
+publication rule, so a draft or an undisclosed agreement never shows here. What stays scoped
+(the contact person, the members, editing) is decided by ``viewer_in_scope`` and
+``viewer_can_edit`` (``OrganizationQuerySet.with_access``), one annotation of the page's query.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from gongjian.agreements.models import Agreement
+from gongjian.exchange.models import Need, Resource
+from gongjian.projects.models import Project
+
+from .models import Organization
+
+# Each kind shows its latest few; a profile is a summary, the lists hold the rest.
+ITEMS_PER_KIND = 10
+
+
+@dataclass(frozen=True)
+class Published:
+    """What an organization has published, each kind newest first and at most ITEMS_PER_KIND."""
+
+    needs: list
+    resources: list
+    agreements: list
+    projects: list
+
+
+def get_profile_for(user, queryset=None, **lookup) -> Organization:
+    """One organization's public profile, annotated with what ``user`` may do with it; 404 outside the directory."""
+    base = queryset if queryset is not None else Organization.objects.all()
+    try:
+        return base.public_to(user).with_access(user).get(**lookup)
+    except (Organization.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _with_viewer_access(queryset, user):
+    """``viewer_sees``: whether the user may open the full page, not only the public one."""
+    return queryset.annotate(viewer_sees=Exists(queryset.model._default_manager.visible_to(user).filter(pk=OuterRef("pk"))))
+
+
+def published_by(organization, user) -> Published:
+    """Four queries, whatever the organization has published."""
+    listing_fields = ("uuid", "title", "status", "published_at", "organization_id")
+    needs = Need.objects.active().published().filter(organization=organization).only(*listing_fields).order_by("-published_at", "-pk")
+    resources = (
+        Resource.objects.active().published().filter(organization=organization).only(*listing_fields).order_by("-published_at", "-pk")
+    )
+    agreements = Agreement.objects.public().of_organization(organization).only("uuid", "title", "status", "start_date")
+    projects = Project.objects.showcase().involving(organization).only("uuid", "title", "brand", "status").order_by("-pk")
+    return Published(
+        needs=list(needs[:ITEMS_PER_KIND]),
+        resources=list(resources[:ITEMS_PER_KIND]),
+        agreements=list(_with_viewer_access(agreements.order_by("-published_at", "-pk"), user)[:ITEMS_PER_KIND]),
+        projects=list(_with_viewer_access(projects, user)[:ITEMS_PER_KIND]),
+    )
