@@ -48,5 +48,5 @@ def test_the_organization_tree_reads_children_when_a_node_is_opened(page, live_s
     page.goto(f"{live_server.url}/orgs/tree/")
     branch = page.locator(f"#org-{world.own_branch.uuid}")
     expect(branch).to_have_count(0)
-    page.locator(f"#org-{world.own_org.uuid} > details > summary").click()
+    page.locator(f"#org-{world.own_org.uuid} > .gj-tree-toggle").click()
     expect(branch).to_be_visible()
