@@ -6,11 +6,11 @@ lifecycle step runs only on an agreement that has not taken it yet.
 
 import datetime
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from gongjian.activities.choices import Track
+from gongjian.activities.models import Activity
 from gongjian.orgs.models import Organization
 
 from .choices import AgreementStatus, AllianceKind, BaseKind, HonorKind, HonorLevel
@@ -145,11 +145,7 @@ def _agreement(title, spec):
 
 
 def _evidence(agreement):
-    """Link activities hosted by a party as performance evidence, when the activities demo is there."""
-    try:
-        Activity = apps.get_model("activities", "Activity")
-    except LookupError:
-        return
+    """Link activities hosted by a party as performance evidence."""
     party_orgs = list(agreement.parties.values_list("organization_id", flat=True))
     content_type = ContentType.objects.get_for_model(Activity)
     for activity in Activity.objects.filter(host_id__in=party_orgs).order_by("starts_at")[:3]:

@@ -4,40 +4,32 @@ The linked apps are looked up at run time, so this app works (and migrates)
 whether or not they are installed; only objects the user can see may be linked.
 """
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.activities.models import Activity
+from gongjian.projects.models import Project
+
 from .choices import AgreementStatus
 from .models import AgreementEvidence
 
-# (app label, model name) of what may serve as evidence, in display order.
-EVIDENCE_MODELS = (("activities", "Activity"), ("projects", "Project"))
+# What may serve as evidence, in display order.
+EVIDENCE_MODELS = (Activity, Project)
 # Evidence is added once the agreement is public and being performed, and kept through evaluation.
 EVIDENCE_STATUSES = (AgreementStatus.PUBLISHED, AgreementStatus.PERFORMING, AgreementStatus.EVALUATED)
 
 
 def evidence_models():
-    """The evidence models that exist in this installation, keyed by "app.model"."""
-    found = {}
-    for app_label, model_name in EVIDENCE_MODELS:
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
-        if hasattr(model._default_manager, "visible_to"):
-            found[model._meta.label_lower] = model
-    return found
+    """The evidence models keyed by "app.model", the kind the API and the form name."""
+    return {model._meta.label_lower: model for model in EVIDENCE_MODELS}
 
 
 def candidates(user, limit=100):
     """(label, [(uuid, title), ...]) per evidence model, newest first, for the link picker."""
     groups = []
     for key, model in evidence_models().items():
-        qs = model._default_manager.visible_to(user)
-        if hasattr(qs, "active"):
-            qs = qs.active()
+        qs = model._default_manager.visible_to(user).active()
         rows = [(str(obj.uuid), str(obj)) for obj in qs.order_by("-pk")[:limit]]
         groups.append((key, model._meta.verbose_name_plural, rows))
     return groups

@@ -11,10 +11,10 @@ title, claims by need and claimant, releases by year and kind.
 
 import datetime
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from gongjian.accounts.models import User
 from gongjian.orgs.models import Organization, Region
 
 from .choices import ClaimMode, ClaimStatus, ListKind, NeedStatus, ResourceStatus
@@ -361,7 +361,6 @@ def _region(name):
 
 
 def _user(username):
-    User = apps.get_model("accounts", "User")
     return User.objects.filter(username=username).first()
 
 
@@ -375,9 +374,7 @@ def _listing(model, owner, title, defaults, published_on, event_model, event_fk)
     if item is not None:
         return item, False
     item = model.objects.create(organization=owner, title=title, published_at=at(published_on), **defaults)
-    event_model.objects.create(
-        **{event_fk: item}, from_status="draft", to_status="published", created_at=at(published_on)
-    )
+    event_model.objects.create(**{event_fk: item}, from_status="draft", to_status="published", created_at=at(published_on))
     return item, True
 
 
@@ -455,7 +452,20 @@ def _resources(created):
 def _claimed_needs(created):
     """The scenario's claimed needs: claim, acceptance and the need's history as they happened in 2023."""
     owner_admin = {"广富林街道党工委": "gfl_admin", "泗泾镇党委": "sijing_admin", "场中居民区党总支": "xinqiao_admin"}
-    for owner_name, title, category, region, scale, published, description, claimant_name, partner_names, claimed, accepted, final in CLAIMED_NEEDS:
+    for (
+        owner_name,
+        title,
+        category,
+        region,
+        scale,
+        published,
+        description,
+        claimant_name,
+        partner_names,
+        claimed,
+        accepted,
+        final,
+    ) in CLAIMED_NEEDS:
         owner, claimant = _org(owner_name), _org(claimant_name)
         if owner is None or claimant is None:
             continue
@@ -487,8 +497,13 @@ def _claimed_needs(created):
             claim.partners.set(partners)
         Claim.objects.filter(pk=claim.pk).update(created_at=at(claimed), claimed_at=at(claimed))
         ClaimEvent.objects.create(claim=claim, from_status="", to_status=ClaimStatus.PENDING, actor=claimer, created_at=at(claimed))
-        ClaimEvent.objects.create(claim=claim, from_status=ClaimStatus.PENDING, to_status=ClaimStatus.ACCEPTED, actor=decider, created_at=at(accepted))
-        steps = [(NeedStatus.PUBLISHED, NeedStatus.CLAIMED, accepted), (NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS, accepted + datetime.timedelta(days=9))]
+        ClaimEvent.objects.create(
+            claim=claim, from_status=ClaimStatus.PENDING, to_status=ClaimStatus.ACCEPTED, actor=decider, created_at=at(accepted)
+        )
+        steps = [
+            (NeedStatus.PUBLISHED, NeedStatus.CLAIMED, accepted),
+            (NeedStatus.CLAIMED, NeedStatus.IN_PROGRESS, accepted + datetime.timedelta(days=9)),
+        ]
         if final == NeedStatus.FULFILLED:
             steps.append((NeedStatus.IN_PROGRESS, NeedStatus.FULFILLED, D(2023, 5, 30)))
             # The owner rated the result when marking it fulfilled (满意度).
@@ -508,8 +523,14 @@ def _releases():
     for kind, title in ((ListKind.NEEDS, "2023 年度需求清单"), (ListKind.RESOURCES, "2023 年度资源清单")):
         if ListRelease.objects.filter(year=2023, kind=kind).exists():
             continue
-        release = releases.publish(2023, kind, by=publisher, featured=featured if kind == ListKind.NEEDS else (), title=title,
-                                   note="区域化党建联席会议（2023 年上半年）审议发布。")
+        release = releases.publish(
+            2023,
+            kind,
+            by=publisher,
+            featured=featured if kind == ListKind.NEEDS else (),
+            title=title,
+            note="区域化党建联席会议（2023 年上半年）审议发布。",
+        )
         ListRelease.objects.filter(pk=release.pk).update(published_at=at(D(2023, 6, 28), 16))
         made += 1
     return made

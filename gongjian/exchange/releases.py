@@ -7,7 +7,6 @@ project never rewrite what was announced.
 
 import datetime
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.excel import xlsx_response
+from gongjian.projects.models import Project
 
 from .choices import ListKind, NeedStatus, ResourceStatus
 from .models import ListRelease, Need, Resource
@@ -62,13 +62,6 @@ def _year_bounds(year: int):
     return start, datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def project_model():
-    try:
-        return apps.get_model("projects", "Project")
-    except LookupError:
-        return None
-
-
 def _need_rows(year, featured):
     start, end = _year_bounds(year)
     needs = Need.objects.active().filter(published_at__gte=start, published_at__lt=end).select_related("organization", "category", "region")
@@ -108,9 +101,6 @@ def _resource_rows(year, featured):
 
 
 def _project_rows(year, featured):
-    Project = project_model()
-    if Project is None:
-        return []
     start, end = _year_bounds(year)
     # The year's projects: started that year, or still running into it.
     projects = Project.objects.filter(archived_at__isnull=True, created_at__lt=end).filter(
@@ -158,8 +148,7 @@ def featured_choices(kind: str | None = None, limit=300):
     if kind in (None, ListKind.RESOURCES):
         resources = Resource.objects.active().published().select_related("organization").order_by("-published_at")[:limit]
         groups.append((gettext("Resources"), [(str(r.uuid), f"{r.title} · {r.organization.name}") for r in resources]))
-    Project = project_model()
-    if Project is not None and kind in (None, ListKind.PROJECTS):
+    if kind in (None, ListKind.PROJECTS):
         projects = Project.objects.filter(archived_at__isnull=True).select_related("lead").order_by("-created_at")[:limit]
         groups.append((gettext("Projects"), [(str(p.uuid), f"{p.title} · {p.lead.name}") for p in projects]))
     return groups

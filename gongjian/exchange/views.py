@@ -17,6 +17,7 @@ from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.effective import posted
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectArchiveView, ObjectDetailView, ObjectEditView, ObjectListView
+from gongjian.projects.models import Project
 
 from . import releases
 from .filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
@@ -408,9 +409,6 @@ def _claim_for(request, uuid, decide=False):
 
 def joinable_projects(user, claim):
     """Projects the deciding user leads that an accepted claim may join instead of starting a new one."""
-    Project = releases.project_model()
-    if Project is None:
-        return []
     return list(
         Project.objects.editable_by(user).filter(status__in=["planning", "active"], archived_at__isnull=True).order_by("-created_at")[:50]
     )
@@ -441,7 +439,6 @@ def claim_accept(request, uuid):
     claim = _claim_for(request, uuid, decide=True)
     join = None
     if request.POST.get("join"):
-        Project = releases.project_model()
         join = get_object_for(request.user, Project, "change", uuid=request.POST["join"])
     try:
         project = claim.accept(request.user, join=join, effective_at=posted(request.POST))

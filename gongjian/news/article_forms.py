@@ -1,14 +1,16 @@
 """Forms of the newsroom pages. Validation lives in Article.clean() and the verbs; forms pick choices by scope."""
 
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongjian.activities.models import Activity
+from gongjian.agreements.models import Agreement
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
 from gongjian.orgs.pickers import use_picker
+from gongjian.projects.models import Project
 
 from .models import Article
 
@@ -16,11 +18,6 @@ from .models import Article
 def writable_organizations(user):
     """Organizations the user may write news for: those they belong to, and their admin subtree."""
     return Organization.objects.active().visible_to(user).only("pk", "uuid", "name", "path").order_by("path")
-
-
-def _visible(app_label, model_name, user):
-    model = apps.get_model(app_label, model_name)
-    return model.objects.visible_to(user).active()
 
 
 def _formfield(field, **kwargs):
@@ -49,9 +46,9 @@ class ArticleForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_picker(self, "organization", "organizations", writable_organizations(self.user))
-        self.fields["activities"].queryset = _visible("activities", "Activity", self.user).order_by("-starts_at")
-        self.fields["agreements"].queryset = _visible("agreements", "Agreement", self.user)
-        self.fields["projects"].queryset = _visible("projects", "Project", self.user)
+        self.fields["activities"].queryset = Activity.objects.visible_to(self.user).active().order_by("-starts_at")
+        self.fields["agreements"].queryset = Agreement.objects.visible_to(self.user).active()
+        self.fields["projects"].queryset = Project.objects.visible_to(self.user).active()
         use_picker(self, "organizations", "organizations-directory")
 
 
@@ -59,7 +56,9 @@ SMALL = "form-control form-control-sm"
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=pgettext_lazy("news review", "Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": SMALL}))
+    comment = forms.CharField(
+        label=pgettext_lazy("news review", "Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": SMALL})
+    )
 
 
 class ScheduleForm(CommentForm):

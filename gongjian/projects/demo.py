@@ -11,12 +11,13 @@ their project, and a task is only moved through its states when it is created.
 
 import datetime
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from gongjian.accounts.models import User
 from gongjian.activities.choices import Track
+from gongjian.agreements.models import Agreement
+from gongjian.exchange.models import Need
 from gongjian.orgs.models import Organization
 
 from .choices import TaskStatus
@@ -95,11 +96,7 @@ def _user(username):
     return User.objects.filter(username=username).first()
 
 
-def _find(app_label, model_name, **lookup):
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
+def _find(model, **lookup):
     return model._default_manager.filter(**lookup).order_by("pk").first()
 
 
@@ -202,11 +199,11 @@ def load_sampling_booths():
         is_public=True,
         is_featured=True,
     )
-    need = _find("exchange", "Need", title__contains="采样亭")
+    need = _find(Need, title__contains="采样亭")
     if need is not None and not project.needs.filter(pk=need.pk).exists():
         project.needs.add(need)
     if project.agreement_id is None:
-        agreement = _find("agreements", "Agreement", title="区域化党建共建协议（示例学院—广富林街道）")
+        agreement = _find(Agreement, title="区域化党建共建协议（示例学院—广富林街道）")
         if agreement is not None:
             Project.objects.filter(pk=project.pk).update(agreement=agreement)
     _milestones(
@@ -297,7 +294,7 @@ def load_service_station():
         is_public=True,
     )
     if project.agreement_id is None:
-        agreement = _find("agreements", "Agreement", title="重构空间多维服务，激活社区治理新模式")
+        agreement = _find(Agreement, title="重构空间多维服务，激活社区治理新模式")
         if agreement is not None:
             Project.objects.filter(pk=project.pk).update(agreement=agreement)
     _milestones(

@@ -1,10 +1,11 @@
 """Forms for projects and tasks. Validation lives in the models; forms pick choices by scope."""
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongjian.agreements.models import Agreement
+from gongjian.exchange.models import Need, Resource
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Membership, Organization
@@ -23,11 +24,6 @@ class DateInput(forms.DateInput):
 def editable_organizations(user):
     """Organizations the user may make a project lead."""
     return Organization.objects.active().editable_by(user).only("pk", "uuid", "name", "path").order_by("path")
-
-
-def _visible(app_label, model_name, user):
-    model = apps.get_model(app_label, model_name)
-    return model.objects.visible_to(user).active() if hasattr(model.objects, "active") else model.objects.visible_to(user)
 
 
 class ProjectForm(ScopedModelForm):
@@ -58,9 +54,9 @@ class ProjectForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         use_picker(self, "lead", "organizations-editable", editable_organizations(self.user))
         use_picker(self, "partners", "organizations-directory")
-        self.fields["needs"].queryset = _visible("exchange", "Need", self.user)
-        self.fields["resources"].queryset = _visible("exchange", "Resource", self.user)
-        self.fields["agreement"].queryset = _visible("agreements", "Agreement", self.user)
+        self.fields["needs"].queryset = Need.objects.visible_to(self.user).active()
+        self.fields["resources"].queryset = Resource.objects.visible_to(self.user).active()
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(self.user).active()
         if not scope_for(self.user).everything:
             # Only the alliance features core projects.
             self.fields.pop("is_featured")

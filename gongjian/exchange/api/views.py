@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from gongjian.lib.access import get_object_for, scope_for
 from gongjian.lib.api import ScopedViewSet, django_errors_to_drf
 from gongjian.lib.effective import EffectiveSerializer
+from gongjian.projects.models import Project
 
 from .. import releases
 from ..filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
@@ -143,7 +143,12 @@ class ListingViewSet(ScopedViewSet):
 
 def _claim_on(target, user, data):
     """Claim a need or request a resource with a claim body's fields."""
-    kwargs = {"by": user, "message": data["message"], "effective_at": data.get("effective_at"), "from_suggestion": data.get("from_suggestion", False)}
+    kwargs = {
+        "by": user,
+        "message": data["message"],
+        "effective_at": data.get("effective_at"),
+        "from_suggestion": data.get("from_suggestion", False),
+    }
     if isinstance(target, Need):
         return _run(target.claim, data["organization"], partners=data.get("partners", []), **kwargs)
     return _run(target.request, data["organization"], quantity=data.get("quantity"), **kwargs)
@@ -215,9 +220,6 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body.is_valid(raise_exception=True)
         join = None
         if body.validated_data.get("join"):
-            Project = releases.project_model()
-            if Project is None:
-                raise Http404
             join = get_object_for(request.user, Project, "change", uuid=body.validated_data["join"])
         self._decider(claim)
         project = _run(claim.accept, request.user, join=join, effective_at=body.validated_data.get("effective_at"))

@@ -1,6 +1,5 @@
 """Shared pieces of the exchange models: the taxonomy, status events and transitions, listings and search."""
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.agreements.models import Pairing
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import scope_for
@@ -30,30 +30,8 @@ def priority_days() -> int:
 
 
 def paired_partner_ids(organization) -> set[int]:
-    """Organizations paired with ``organization`` through a co-building pairing.
-
-    The agreements app owns pairings; without it nobody has first claim.
-    """
-    try:
-        Pairing = apps.get_model("agreements", "Pairing")
-    except LookupError:
-        return set()
-    partners = getattr(Pairing.objects, "partners_of", None)
-    if partners is None:
-        return set()
-    result = partners(organization)
-    if isinstance(result, models.QuerySet):
-        if result.model is apps.get_model("orgs", "Organization"):
-            return set(result.values_list("pk", flat=True))
-        return set(result)
-    return {getattr(o, "pk", o) for o in result}
-
-
-def project_model():
-    try:
-        return apps.get_model("projects", "Project")
-    except LookupError:
-        return None
+    """Ids of organizations paired with ``organization`` (or any of a set of ids) through a co-building pairing."""
+    return Pairing.objects.partners_of(organization)
 
 
 class CategoryQuerySet(models.QuerySet):

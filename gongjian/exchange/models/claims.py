@@ -13,9 +13,10 @@ from gongjian.audit.recording import record
 from gongjian.lib.access import scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
 from gongjian.lib.models import TrackedModel
+from gongjian.projects.models import Project
 
 from ..choices import ClaimMode, ClaimStatus, NeedStatus
-from .base import FUTURE, StatusEvent, project_model
+from .base import FUTURE, StatusEvent
 from .listings import Need, NeedEvent, Resource
 
 
@@ -175,7 +176,9 @@ class Claim(TrackedModel):
         if partners:
             self.partners.set(partners)
         # The claim's own creation record (a TrackedModel) carries claimed_at beside the real time.
-        ClaimEvent.objects.create(claim=self, from_status="", to_status=ClaimStatus.PENDING, actor=by, note=self.message, created_at=self.claimed_at)
+        ClaimEvent.objects.create(
+            claim=self, from_status="", to_status=ClaimStatus.PENDING, actor=by, note=self.message, created_at=self.claimed_at
+        )
 
     def _decide(self, new, by, reason="", at=None, **extra):
         """Compare-and-set pending → ``new``, decided at ``at`` (when it took effect; default now)."""
@@ -290,13 +293,7 @@ class Claim(TrackedModel):
             resource.capacity -= self.quantity
 
     def _make_project(self, join):
-        Project = project_model()
-        from_claim = getattr(getattr(Project, "objects", None), "from_claim", None)
-        if from_claim is None:
-            if join is not None:
-                raise ValidationError(gettext("Projects are not available."), code="no_projects")
-            return None
-        return from_claim(self, join=join)
+        return Project.objects.from_claim(self, join=join)
 
 
 class ClaimEvent(StatusEvent):

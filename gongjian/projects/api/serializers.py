@@ -1,10 +1,11 @@
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gongjian.agreements.models import Agreement
+from gongjian.exchange.models import Need, Resource
 from gongjian.lib.access import scope_for
 from gongjian.lib.api import CleanModelSerializer
 from gongjian.lib.effective import EffectiveSerializer
@@ -29,15 +30,9 @@ class ProjectSerializer(CleanModelSerializer):
     lead_name = serializers.CharField(source="lead.name", read_only=True)
     partners = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.active(), many=True, required=False)
     partner_names = serializers.SerializerMethodField()
-    needs = serializers.SlugRelatedField(
-        slug_field="uuid", queryset=apps.get_model("exchange", "Need").objects.all(), many=True, required=False
-    )
-    resources = serializers.SlugRelatedField(
-        slug_field="uuid", queryset=apps.get_model("exchange", "Resource").objects.all(), many=True, required=False
-    )
-    agreement = serializers.SlugRelatedField(
-        slug_field="uuid", queryset=apps.get_model("agreements", "Agreement").objects.all(), required=False, allow_null=True
-    )
+    needs = serializers.SlugRelatedField(slug_field="uuid", queryset=Need.objects.all(), many=True, required=False)
+    resources = serializers.SlugRelatedField(slug_field="uuid", queryset=Resource.objects.all(), many=True, required=False)
+    agreement = serializers.SlugRelatedField(slug_field="uuid", queryset=Agreement.objects.all(), required=False, allow_null=True)
     progress = serializers.SerializerMethodField()
     weight_total = serializers.IntegerField(read_only=True, default=0)
     weight_accepted = serializers.IntegerField(read_only=True, default=0)
@@ -80,9 +75,9 @@ class ProjectSerializer(CleanModelSerializer):
         if user is None:
             return
         # Links only to what the user can see; only the alliance features projects.
-        self.fields["needs"].child_relation.queryset = apps.get_model("exchange", "Need").objects.visible_to(user)
-        self.fields["resources"].child_relation.queryset = apps.get_model("exchange", "Resource").objects.visible_to(user)
-        self.fields["agreement"].queryset = apps.get_model("agreements", "Agreement").objects.visible_to(user)
+        self.fields["needs"].child_relation.queryset = Need.objects.visible_to(user)
+        self.fields["resources"].child_relation.queryset = Resource.objects.visible_to(user)
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(user)
         if not scope_for(user).everything:
             self.fields["is_featured"].read_only = True
 

@@ -13,13 +13,7 @@ DEMO_APPS = ("activities", "agreements", "exchange", "projects", "news")
 
 
 def demo_module(app: str):
-    name = f"gongjian.{app}.demo"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name is None or not (name == e.name or name.startswith(e.name + ".")):
-            raise  # the module exists but imports something missing: a real error
-        return None
+    return importlib.import_module(f"gongjian.{app}.demo")
 
 
 def all_demo_logins() -> list[tuple[str, str]]:
@@ -59,10 +53,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.load()
             for app in DEMO_APPS:
-                module = demo_module(app)
-                if module is not None:
-                    module.load()
-                    loaded.append(app)
+                demo_module(app).load()
+                loaded.append(app)
         # An app may add logins of its own (the news app's newsroom).
         logins = all_demo_logins()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(loaded)}."))
