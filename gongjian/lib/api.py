@@ -104,8 +104,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return self.get_row_queryset() if self.action == "list" else self.get_scoped_queryset()
 
     def get_row_queryset(self):
-        """Hook: what a list's rows come from, before the filters apply; a viewset may keep its
-        annotated queryset ready-made instead of building it per request."""
+        """Hook: what a list's rows come from, before the filters apply, with the columns only
+        the rows show (counting leaves them out)."""
         return self.get_scoped_queryset()
 
     def counted_queryset(self):

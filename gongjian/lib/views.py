@@ -50,8 +50,7 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def get_row_queryset(self, request):
         """Hook: the queryset a page's (or an export's) rows come from, before the filters apply,
-        with the annotations and joins the rows show; counting uses get_queryset(). A view may
-        keep its annotated queryset ready-made instead of building it per request."""
+        with the annotations and joins the rows show; counting uses get_queryset()."""
         return self.get_queryset(request)
 
     def export_rows(self, queryset):
