@@ -11,7 +11,7 @@ from gongjian.lib.effective import EffectiveSerializer
 
 from .. import evidence as evidence_links
 from ..filters import AgreementFilterSet, AllianceFilterSet, HonorFilterSet, PairingFilterSet, PracticeBaseFilterSet
-from ..models import Agreement, AgreementAttachment, AgreementParty, Alliance, Honor, HonorRecipient, Pairing, PracticeBase, Rating
+from ..models import Agreement, AgreementParty, Alliance, Honor, HonorRecipient, Pairing, PracticeBase, Rating
 from .serializers import (
     AgreementSerializer,
     AllianceSerializer,
@@ -178,16 +178,7 @@ class AgreementViewSet(ScopedViewSet):
         agreement = self._editable()
         serializer = AttachmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _extension, content_type, original = serializer.kind
-        upload = serializer.validated_data["file"]
-        row = AgreementAttachment.objects.create(
-            agreement=agreement,
-            file=upload,
-            original_name=original[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=request.user,
-        )
+        row = agreement.attach(serializer.validated_data["file"], serializer.kind, request.user)
         return Response(AttachmentSerializer(row).data, status=status.HTTP_201_CREATED)
 
 

@@ -356,6 +356,32 @@ class Agreement(ArchivableModel, TrackedModel):
         scope = scope_for(user)
         return [p for p in self.parties.all() if scope.can_edit(p.organization_id)]
 
+    def remove_party(self, party, by):
+        """Take a party off the draft. Removing the last party one acts for would lock one out of it."""
+        if party.agreement_id != self.pk:
+            raise ValidationError(_("The party must belong to this agreement."), code="foreign_party")
+        if not self.is_editable_content:
+            raise ValidationError(_("Parties can only change while the agreement is being negotiated."), code="parties_frozen")
+        if not scope_for(by).everything and self.parties_for(by) == [party]:
+            raise ValidationError(_("You cannot remove the last party you act for."), code="last_party")
+        party.delete()
+
+    def attach(self, upload, kind, by):
+        """Store a checked upload; ``kind`` is what agreements.uploads.check_upload returned for it."""
+        _extension, content_type, original = kind
+        return AgreementAttachment.objects.create(
+            agreement=self, file=upload, original_name=original[:200], content_type=content_type, size=upload.size, uploaded_by=by
+        )
+
+    def remove_attachment(self, attachment):
+        """Drop an attachment and its file; what was published stays as it was."""
+        if attachment.agreement_id != self.pk:
+            raise ValidationError(_("The attachment must belong to this agreement."), code="foreign_attachment")
+        if self.status not in (Status.DRAFT, Status.SIGNED):
+            raise ValidationError(_("Attachments are fixed once the agreement is published."), code="attachments_fixed")
+        attachment.file.delete(save=False)
+        attachment.delete()
+
     def rate(self, by, rater, obligation, score, comment=""):
         """Record (or revise) one party's rating of another party's obligation in 评约."""
         if rater.agreement_id != self.pk or obligation.party.agreement_id != self.pk:

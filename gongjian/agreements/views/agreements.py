@@ -210,14 +210,10 @@ def party_add(request, uuid):
 def party_remove(request, uuid, party):
     agreement = get_object_for(request.user, Agreement, "change", uuid=uuid)
     target = get_object_or_404(AgreementParty, agreement=agreement, uuid=party)
-    own_parties = agreement.parties_for(request.user)
-    if not agreement.is_editable_content:
-        messages.error(request, _("Parties can only change while the agreement is being negotiated."))
-    elif not scope_for(request.user).everything and own_parties == [target]:
-        # Removing your own last party would lock you out of the draft.
-        messages.error(request, _("You cannot remove the last party you act for."))
-    else:
-        target.delete()
+    try:
+        agreement.remove_party(target, request.user)
+    except ValidationError as e:
+        _error(request, e)
     return _back(agreement)
 
 
@@ -305,16 +301,7 @@ def attachment_upload(request, uuid):
     agreement = get_object_for(request.user, Agreement, "change", uuid=uuid)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        _extension, content_type, original = form.kind
-        upload = form.cleaned_data["file"]
-        AgreementAttachment.objects.create(
-            agreement=agreement,
-            file=upload,
-            original_name=original[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=request.user,
-        )
+        agreement.attach(form.cleaned_data["file"], form.kind, request.user)
         messages.success(request, _("Attachment uploaded."))
     else:
         for errors in form.errors.values():
@@ -339,11 +326,10 @@ def attachment_download(request, uuid):
 def attachment_delete(request, uuid):
     attachment = get_object_or_404(AgreementAttachment.objects.select_related("agreement"), uuid=uuid)
     agreement = get_object_for(request.user, Agreement, "change", pk=attachment.agreement_id)
-    if agreement.status != AgreementStatus.DRAFT and agreement.status != AgreementStatus.SIGNED:
-        messages.error(request, _("Attachments are fixed once the agreement is published."))
-    else:
-        attachment.file.delete(save=False)
-        attachment.delete()
+    try:
+        agreement.remove_attachment(attachment)
+    except ValidationError as e:
+        _error(request, e)
     return _back(agreement)
 
 
