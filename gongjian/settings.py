@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "gongjian.notifications",
     "gongjian.insights",
     "gongjian.news",
+    "gongjian.search",
 ]
 
 MIDDLEWARE = [

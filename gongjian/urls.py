@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from gongjian.insights.views import workbench
 from gongjian.lib.health import health
 
-API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights", "news")
+API_APPS = ("orgs", "activities", "agreements", "exchange", "projects", "imports", "notifications", "audit", "accounts", "insights", "news", "search")
 
 api_patterns = [path("", include(f"gongjian.{app}.api.urls")) for app in API_APPS]
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("gongjian.notifications.urls")),
     path("insights/", include("gongjian.insights.urls")),
     path("news/", include("gongjian.news.urls")),
+    path("search/", include("gongjian.search.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file of its own: the CSP refuses inline scripts without a nonce.
