@@ -27,7 +27,6 @@ class RecordListView(ObjectListView):
     table_template_name = "audit/partials/record_table.html"
     title = _("Audit trail")
     count_later = True
-    export_filename = "audit-trail.xlsx"
     export_columns = (
         (_("Number"), "pk"),
         (_("Time"), lambda r: r.created_at.isoformat(timespec="seconds")),

@@ -206,6 +206,6 @@ def export(release: ListRelease):
     headers = [str(header) for _key, header in COLUMNS[release.kind]]
     rows = [cells for _row, cells in display_rows(release)]
     record(Action.EXPORT, release, changes={"rows": len(rows)})
-    filename = f"{release.year}-{release.kind}.xlsx"
+    filename = f"{release.year}-{release.get_kind_display()}.xlsx"
     notes = [str(release), gettext("Published at %(time)s") % {"time": timezone.localtime(release.published_at).strftime("%Y-%m-%d %H:%M")}]
     return xlsx_response(filename, headers, rows, title=str(release.get_kind_display()), notes=notes)

@@ -48,7 +48,6 @@ class NeedListView(ObjectListView):
     template_name = "exchange/need_list.html"
     table_template_name = "exchange/partials/need_table.html"
     title = gettext_lazy("Needs list")
-    export_filename = "needs.xlsx"
     export_columns = (
         (gettext_lazy("Title"), "title"),
         (gettext_lazy("Organization"), lambda n: n.organization.name),
@@ -113,7 +112,6 @@ class ResourceListView(ObjectListView):
     template_name = "exchange/resource_list.html"
     table_template_name = "exchange/partials/resource_table.html"
     title = gettext_lazy("Resources list")
-    export_filename = "resources.xlsx"
     export_columns = (
         (gettext_lazy("Title"), "title"),
         (gettext_lazy("Organization"), lambda r: r.organization.name),

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
@@ -90,10 +91,8 @@ def _cell_value(value):
 
 
 def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1", notes=()) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(workbook_bytes(headers, rows, title=title, notes=notes), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -187,8 +186,6 @@ def sheets_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence], 
 
 
 def sheets_response(filename: str, sheets) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(sheets_bytes(sheets), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

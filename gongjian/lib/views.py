@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -41,12 +42,15 @@ class ObjectListView(LoginRequiredMixin, View):
     table_template_name = ""
     table_class = None  # a lib.tables.Table for lists whose rows are built in Python
     title = ""
-    export_filename = "export.xlsx"
     export_columns: tuple[tuple[str, object], ...] = ()
     count_later = False
 
     def get_queryset(self, request):
         return self.queryset.all().visible_to(request.user)
+
+    def export_filename(self) -> str:
+        """The download's name, in the user's language: the list's title and today's date."""
+        return f"{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
 
     def get_row_queryset(self, request):
         """Hook: the queryset a page's (or an export's) rows come from, before the filters apply,
@@ -81,9 +85,10 @@ class ObjectListView(LoginRequiredMixin, View):
             return HttpResponse(self.total_text(queryset.order_by().count()))
         filterset, queryset = self.filter(request, self.get_row_queryset(request))
         if request.GET.get("export") == "xlsx" and self.export_columns:
-            record(Action.EXPORT, changes={"list": self.export_filename, "filters": masked_filters(request.GET)}, object_repr=str(self.title))
+            changes = {"list": self.export_filename(), "filters": masked_filters(request.GET)}
+            record(Action.EXPORT, changes=changes, object_repr=str(self.title))
             headers = [str(header) for header, _ in self.export_columns]
-            return xlsx_response(self.export_filename, headers, self.export_rows(queryset), title=str(self.title))
+            return xlsx_response(self.export_filename(), headers, self.export_rows(queryset), title=str(self.title))
         page = self.paginate(request, queryset)
         query = request.GET.copy()
         query.pop("page", None)

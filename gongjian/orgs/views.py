@@ -154,7 +154,6 @@ class OrganizationListView(ObjectListView):
     table_class = OrganizationTable
     title = gettext_lazy("Organization directory")
     count_later = True
-    export_filename = "organizations.xlsx"
     export_columns = (
         (pgettext_lazy("organization", "Name"), "name"),
         (gettext_lazy("Short name"), "short_name"),
@@ -382,7 +381,6 @@ class PersonListView(ObjectListView):
     table_template_name = "orgs/partials/person_table.html"
     title = gettext_lazy("People")
     count_later = True
-    export_filename = "people.xlsx"
     # Exports carry masked phones only; the unmasked number is never bulk-exported.
     export_columns = (
         (gettext_lazy("Name"), "name"),
@@ -416,7 +414,6 @@ class SpeakerListView(ObjectListView):
     template_name = "orgs/speaker_list.html"
     table_template_name = "orgs/partials/speaker_table.html"
     title = gettext_lazy("Expert pool")
-    export_filename = "speakers.xlsx"
     export_columns = (
         (gettext_lazy("Name"), "name"),
         (gettext_lazy("Titles and honours"), "titles"),

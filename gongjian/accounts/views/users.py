@@ -59,7 +59,6 @@ class UserListView(ObjectListView):
     template_name = "accounts/user_list.html"
     table_template_name = "accounts/partials/user_table.html"
     title = gettext_lazy("Users")
-    export_filename = "users.xlsx"
     export_columns = (
         (gettext_lazy("Login name"), "username"),
         (gettext_lazy("Name"), lambda u: u.get_full_name()),

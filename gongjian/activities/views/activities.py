@@ -93,7 +93,6 @@ class ActivityListView(ObjectListView):
     filterset_class = ActivityFilterSet
     template_name = "activities/activity_list.html"
     table_template_name = "activities/partials/activity_table.html"
-    export_filename = "activities.xlsx"
     export_columns = (
         (gettext_lazy("Title"), "title"),
         (gettext_lazy("Track"), lambda a: a.get_track_display()),

@@ -173,7 +173,8 @@ def attendance_export(request, uuid):
     headers = [_("Name"), _("Organization"), _("Status"), _("Registered at"), _("Checked in at"), _("Check-in code")]
     record(Action.EXPORT, activity, changes={"export": "attendance"})
     notes = [activity.title, f"{timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M}", _("Attendance: %(n)s") % {"n": activity.attendance()}]
-    return xlsx_response(f"attendance-{timezone.localtime(activity.starts_at):%Y%m%d}.xlsx", headers, rows, title=_("Attendance"), notes=notes)
+    filename = f"{activity.title}-{_('Attendance')}-{timezone.localtime(activity.starts_at):%Y%m%d}.xlsx"
+    return xlsx_response(filename, headers, rows, title=_("Attendance"), notes=notes)
 
 
 @require_POST

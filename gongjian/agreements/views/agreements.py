@@ -64,7 +64,6 @@ class AgreementListView(TableListView):
     template_name = "agreements/agreement_list.html"
     table_template_name = "agreements/partials/agreement_table.html"
     title = _("Co-building agreements")
-    export_filename = "agreements.xlsx"
     export_columns = (
         (_("Title"), "title"),
         (_("Theme"), "theme"),
@@ -315,8 +314,12 @@ def attachment_download(request, uuid):
     """Served through the agreement's access check; never from a public media URL."""
     attachment = get_object_or_404(AgreementAttachment.objects.select_related("agreement"), uuid=uuid)
     get_object_for(request.user, Agreement, "view", pk=attachment.agreement_id)
-    response = FileResponse(open_stored(request, attachment.file), content_type=attachment.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
+    response = FileResponse(
+        open_stored(request, attachment.file),
+        content_type=attachment.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -52,7 +52,6 @@ class PairingListView(CreatableListView):
     template_name = "agreements/pairing_list.html"
     table_template_name = "agreements/partials/pairing_table.html"
     title = _("Pairings")
-    export_filename = "pairings.xlsx"
     export_columns = (
         (_("Organization"), lambda p: p.org_a.name),
         (_("Paired with"), lambda p: p.org_b.name),
@@ -92,7 +91,6 @@ class AllianceListView(CreatableListView):
     template_name = "agreements/alliance_list.html"
     table_template_name = "agreements/partials/alliance_table.html"
     title = _("Alliances and micro-alliances")
-    export_filename = "alliances.xlsx"
     export_columns = (
         (_("Name"), "name"),
         (_("Kind"), lambda a: a.get_kind_display()),
@@ -131,7 +129,6 @@ class PracticeBaseListView(CreatableListView):
     template_name = "agreements/base_list.html"
     table_template_name = "agreements/partials/base_table.html"
     title = _("Practice bases")
-    export_filename = "practice-bases.xlsx"
     export_columns = (
         (_("Name"), "name"),
         (_("Kind"), lambda b: b.get_kind_display()),
@@ -174,7 +171,6 @@ class HonorListView(CreatableListView):
     template_name = "agreements/honor_list.html"
     table_template_name = "agreements/partials/honor_table.html"
     title = _("Honours and appointments")
-    export_filename = "honours.xlsx"
     export_columns = (
         (_("Title"), "title"),
         (_("Kind"), lambda h: h.get_kind_display()),
@@ -217,7 +213,6 @@ def honor_evidence(request, uuid):
     content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(
         name.rsplit(".", 1)[-1], "application/octet-stream"
     )
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=f"{honor}.{name.rsplit('.', 1)[-1]}")
     response["X-Content-Type-Options"] = "nosniff"
     return response

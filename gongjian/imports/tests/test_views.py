@@ -49,7 +49,7 @@ def test_it_downloads_a_template_with_chinese_headers_and_instructions(world, cl
     response = client_for(world.org_admin).get(reverse("imports:template", args=["organizations"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
     assert [cell.value for cell in wb.worksheets[0][1]][:4] == ["名称", "简称", "类别", "组织类型"]
     assert wb.sheetnames == ["组织", "说明"]

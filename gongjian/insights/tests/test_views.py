@@ -318,7 +318,7 @@ def test_it_exports_the_records_as_xlsx_and_records_the_export(h1, client_for, k
     exports = Record.objects.filter(action=Action.EXPORT).count()
     response = client_for(h1.world.alliance_admin).get(records_url(key, export="xlsx"))
     assert response.status_code == 200 and response["Content-Type"] == XLSX_TYPE
-    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
     page = client_for(h1.world.alliance_admin).get(records_url(key))

@@ -40,7 +40,6 @@ class ProjectListView(ObjectListView):
     template_name = "projects/project_list.html"
     table_template_name = "projects/partials/project_table.html"
     title = gettext_lazy("Projects")
-    export_filename = "projects.xlsx"
     export_columns = (
         (gettext_lazy("Title"), "title"),
         (gettext_lazy("Brand"), "brand"),

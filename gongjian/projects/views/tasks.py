@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -302,7 +302,7 @@ def task_import_template(request):
     ]
     content = workbook_bytes(bulk.TEMPLATE_HEADERS, [("采样亭01改造设计", "广富林路1号", 1)], title="tasks", notes=notes)
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename=tasks-template.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, _("task import template.xlsx"))
     return response
 
 
