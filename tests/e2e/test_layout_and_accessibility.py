@@ -1,4 +1,4 @@
-"""Every page in the menu, as an alliance admin and as an org admin, on a phone and on a desktop.
+"""Every page in the menu, as an alliance admin, an org admin and a member, on a phone and on a desktop.
 
 At 360 px nothing scrolls sideways; at 390×844 and at 1280×800 axe-core (vendored under
 vendor/axe-core, never served to users) finds no critical or serious violation. Each page is
@@ -116,7 +116,7 @@ def walk(page, base, extra):
     return menu, problems
 
 
-@pytest.mark.parametrize("username", ["alliance", "college_admin"])
+@pytest.mark.parametrize("username", ["alliance", "college_admin", "member_zhang"])
 @pytest.mark.django_db(transaction=True)
 def test_it_walks_every_menu_page_on_a_phone_and_a_desktop(page, live_server, demo, signed_in, username):
     signed_in(username)
