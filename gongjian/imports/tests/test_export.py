@@ -19,10 +19,13 @@ def test_the_filtered_directory_exports_to_a_workbook_that_reads_back(world, cli
     assert Record.objects.filter(action=Action.EXPORT, actor=world.alliance_admin).exists()
 
 
-def test_an_org_admin_exports_only_what_they_see(world, client_for):
+def test_an_org_admin_exports_the_directory_with_contact_persons_only_in_scope(world, client_for):
+    world.foreign_org.contact_name = "李主任"
+    world.foreign_org.save()
     response = client_for(world.org_admin).get(reverse("orgs:organization_list") + "?export=xlsx")
     _headers, rows = read_rows(io.BytesIO(response.content))
-    assert "广富林街道党工委" not in {values[0] for _number, values in rows}
+    assert "广富林街道党工委" in {values[0] for _number, values in rows}  # the alliance directory
+    assert "李主任" not in {value for _number, values in rows for value in values}
 
 
 def test_xlsx_response_round_trips_through_read_rows():

@@ -22,7 +22,9 @@ def detail(response):
 def test_it_answers_404_in_chinese_for_an_object_outside_the_scope(world, api_for):
     # get_object_or_404's own message is English and names the model.
     assert detail(api_for(world.org_admin).get(NOWHERE)) == "未找到。"
-    assert detail(api_for(world.org_admin).get(f"{ORGS}{world.foreign_org.uuid}/")) == "未找到。"
+    # Every member reads the alliance directory; a foreign organization's writes and people are out of scope.
+    assert detail(api_for(world.org_admin).patch(f"{ORGS}{world.foreign_org.uuid}/", {}, format="json")) == "未找到。"
+    assert detail(api_for(world.org_admin).get(f"/api/v1/orgs/people/{world.outsider.person.uuid}/")) == "未找到。"
 
 
 def test_it_answers_404_as_json_for_a_path_that_names_no_endpoint(world, api_for):
