@@ -58,7 +58,7 @@ class TableListView(ObjectListView):
 
 class AgreementListView(TableListView):
     queryset = Agreement.objects.active().prefetch_related(
-        Prefetch("parties", queryset=AgreementParty.objects.select_related("organization").only("pk", "agreement_id", "organization__name"))
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("organization").only("pk", "agreement_id", "organization__uuid", "organization__name"))
     )
     filterset_class = AgreementFilterSet
     template_name = "agreements/agreement_list.html"
