@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.filtering import FilterSet
 
-from .models import Action, Outcome, Record
+from .models import Action, Outcome, Record, object_type_choices
 
 
 def add_bootstrap_classes(form):
@@ -18,7 +18,7 @@ class RecordFilterSet(FilterSet):
 
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_name", lookup_expr="icontains")
     action = django_filters.ChoiceFilter(label=_("Action"), choices=Action.choices, empty_label=_("All actions"))
-    object_type = django_filters.CharFilter(label=_("Object type"), lookup_expr="iexact")
+    object_type = django_filters.ChoiceFilter(label=_("Object type"), choices=object_type_choices)
     object_id = django_filters.CharFilter(label=_("Object id"))
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices, empty_label=_("All outcomes"))
     ip = django_filters.CharFilter(label=_("Source IP"))

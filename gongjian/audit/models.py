@@ -1,11 +1,14 @@
+import functools
 import hashlib
 import hmac
 import json
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import anchor
@@ -52,6 +55,22 @@ MIN_RETENTION_DAYS = 190
 AUDIT_CHAIN_LOCK = 0x6A6A6175
 
 
+def object_type_labels() -> dict[str, str]:
+    """Every model's label, as records store it, with the model's name in the current language."""
+    return _object_type_labels(get_language())
+
+
+@functools.cache
+def _object_type_labels(language) -> dict[str, str]:
+    # Models and their names are fixed once the app registry is ready; only the language varies.
+    return {model._meta.label_lower: str(model._meta.verbose_name) for model in apps.get_models() if model.__module__.startswith("gongjian.")}
+
+
+def object_type_choices():
+    """The platform's own models (records name only these), by name."""
+    return sorted(object_type_labels().items(), key=lambda item: item[1])
+
+
 class Record(models.Model):
     """One audit record: who did what to which object from where, and how it ended.
 
@@ -82,6 +101,11 @@ class Record(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def object_type_label(self) -> str:
+        """The stored model label ("orgs.organization") as the model's name in the reader's language."""
+        return object_type_labels().get(self.object_type, self.object_type)
 
     def canonical(self) -> bytes:
         body = {

@@ -33,7 +33,7 @@ class RecordListView(ObjectListView):
         (_("Actor"), "actor_name"),
         (_("Source IP"), lambda r: r.ip or ""),
         (_("Action"), lambda r: r.get_action_display()),
-        (_("Object type"), "object_type"),
+        (_("Object type"), "object_type_label"),
         (_("Object id"), "object_id"),
         (_("Object"), "object_repr"),
         (_("Outcome"), lambda r: r.get_outcome_display()),

@@ -214,6 +214,8 @@ class MonthlyFigure(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
         constraints = [models.UniqueConstraint(fields=["scope", "month", "track", "key"], name="insights_monthly_figure_unique")]
 
     def __str__(self):
@@ -233,6 +235,10 @@ class FigureSummary(models.Model):
 
     # A page asks for a rebuild at most this often, and never of a summary younger than this.
     REQUEST_EVERY = datetime.timedelta(minutes=2)
+
+    class Meta:
+        verbose_name = _("summary build")
+        verbose_name_plural = _("summary builds")
 
     def __str__(self):
         return f"summary of {self.built_at:%Y-%m-%d %H:%M} ({self.rows} rows)" if self.built_at else "summary never built"
@@ -277,6 +283,8 @@ class ScopedProject(models.Model):
     progress = models.IntegerField()
 
     class Meta:
+        verbose_name = _("project in a scope")
+        verbose_name_plural = _("projects in scopes")
         constraints = [models.UniqueConstraint(fields=["scope", "project"], name="insights_scoped_project_unique")]
 
     def __str__(self):
@@ -291,6 +299,10 @@ class ClaimDelay(models.Model):
     path = models.CharField(max_length=512)
     first_claimed_at = models.DateTimeField(db_index=True)
     days = models.FloatField()
+
+    class Meta:
+        verbose_name = _("days to a first claim")
+        verbose_name_plural = _("days to first claims")
 
     def __str__(self):
         return f"need {self.need_id}: {self.days:.1f} days"

@@ -5,6 +5,7 @@ from ..models import Record
 
 class RecordSerializer(serializers.ModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
+    object_type_display = serializers.CharField(source="object_type_label", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
@@ -17,6 +18,7 @@ class RecordSerializer(serializers.ModelSerializer):
             "action",
             "action_display",
             "object_type",
+            "object_type_display",
             "object_id",
             "object_repr",
             "changes",
