@@ -64,9 +64,7 @@ def _reserve_ids(model, count: int) -> list[int]:
     """The next ``count`` ids of a PostgreSQL table's sequence, taken in one query."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, model._meta.pk.column, count]
-        )
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, model._meta.pk.column, count])
         return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -133,7 +131,9 @@ class RegionPaths:
             if found is None and index == 0 and len(self.by_name.get(part, [])) == 1:
                 found = self.by_name[part][0]  # a path may start below the top, e.g. 松江区/广富林街道
             if found is None:
-                raise ValidationError({key: _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": shorten(value)}})
+                raise ValidationError(
+                    {key: _("No region matches “%(path)s”; write it like 上海市/松江区/广富林街道.") % {"path": shorten(value)}}
+                )
             pk = found
         return pk
 
@@ -172,13 +172,12 @@ STATUS = Choice(
     },
 )
 
+
 @register
 class OrganizationImporter(Importer):
     kind = "organizations"
     label = pgettext_lazy("import kind", "Organizations")
-    description = pgettext_lazy(
-        "import kind", "Party organizations and units with their parent, region, credit code, tags and contact."
-    )
+    description = pgettext_lazy("import kind", "Party organizations and units with their parent, region, credit code, tags and contact.")
     model = Organization
     order = 10
     result_url_name = "orgs:organization_list"
@@ -187,41 +186,87 @@ class OrganizationImporter(Importer):
     @classmethod
     def allowed(cls, user):
         return may_create_organizations(user)
+
     columns = (
-        Column("name", pgettext_lazy("import column", "Name"), required=True, example="上海云创信息科技有限公司党支部",
-               help=pgettext_lazy("import help", "Full name. Names are unique under the same parent.")),
+        Column(
+            "name",
+            pgettext_lazy("import column", "Name"),
+            required=True,
+            example="上海云创信息科技有限公司党支部",
+            help=pgettext_lazy("import help", "Full name. Names are unique under the same parent."),
+        ),
         Column("short_name", pgettext_lazy("import column", "Short name"), example="云创科技"),
-        Column("sector", pgettext_lazy("import column", "Sector"), required=True, parse=SECTOR, example=SECTOR.display()[2],
-               help=pgettext_lazy("import help", "One of: %(choices)s.")),
-        Column("kind", pgettext_lazy("import column", "Kind"), required=True, parse=KIND, example=KIND.display()[4],
-               help=pgettext_lazy("import help", "One of: %(choices)s.")),
-        Column("parent", pgettext_lazy("import column", "Parent organization"), model_field=False, example="松江经济技术开发区党工委",
-               help=pgettext_lazy(
-                   "import help",
-                   "Name of the parent organization, existing or in this file; if several share the name, write "
-                   "parent/name. Blank: a new organization is top-level, an existing one stays where it is.",
-               )),
-        Column("region", pgettext_lazy("import column", "Region"), model_field=False, example="上海市/松江区/广富林街道",
-               help=pgettext_lazy("import help", "Region path from the city down, separated by /.")),
+        Column(
+            "sector",
+            pgettext_lazy("import column", "Sector"),
+            required=True,
+            parse=SECTOR,
+            example=SECTOR.display()[2],
+            help=pgettext_lazy("import help", "One of: %(choices)s."),
+        ),
+        Column(
+            "kind",
+            pgettext_lazy("import column", "Kind"),
+            required=True,
+            parse=KIND,
+            example=KIND.display()[4],
+            help=pgettext_lazy("import help", "One of: %(choices)s."),
+        ),
+        Column(
+            "parent",
+            pgettext_lazy("import column", "Parent organization"),
+            model_field=False,
+            example="松江经济技术开发区党工委",
+            help=pgettext_lazy(
+                "import help",
+                "Name of the parent organization, existing or in this file; if several share the name, write "
+                "parent/name. Blank: a new organization is top-level, an existing one stays where it is.",
+            ),
+        ),
+        Column(
+            "region",
+            pgettext_lazy("import column", "Region"),
+            model_field=False,
+            example="上海市/松江区/广富林街道",
+            help=pgettext_lazy("import help", "Region path from the city down, separated by /."),
+        ),
         Column("address", pgettext_lazy("import column", "Address"), example="上海市松江区龙腾路1000号"),
-        Column("credit_code", pgettext_lazy("import column", "Unified social credit code"), parse=upper, example="91310117MA1J3R5X0K",
-               help=pgettext_lazy(
-                   "import help", "18 characters with a valid check character. When given, it identifies the organization."
-               )),
-        Column("tags", pgettext_lazy("import column", "Capability tags"), parse=listing, model_field=False, example="软件开发、志愿服务",
-               help=pgettext_lazy("import help", "Separated by 、; new tags are added to the tag list.")),
+        Column(
+            "credit_code",
+            pgettext_lazy("import column", "Unified social credit code"),
+            parse=upper,
+            example="91310117MA1J3R5X0K",
+            help=pgettext_lazy("import help", "18 characters with a valid check character. When given, it identifies the organization."),
+        ),
+        Column(
+            "tags",
+            pgettext_lazy("import column", "Capability tags"),
+            parse=listing,
+            model_field=False,
+            example="软件开发、志愿服务",
+            help=pgettext_lazy("import help", "Separated by 、; new tags are added to the tag list."),
+        ),
         Column("contact_name", pgettext_lazy("import column", "Contact person"), example="张敏"),
-        Column("contact_phone", pgettext_lazy("import column", "Contact phone"), parse=phone, example="13800138000",
-               help=pgettext_lazy("import help", "Mobile or landline, e.g. 13800138000 or 021-57890000.")),
+        Column(
+            "contact_phone",
+            pgettext_lazy("import column", "Contact phone"),
+            parse=phone,
+            example="13800138000",
+            help=pgettext_lazy("import help", "Mobile or landline, e.g. 13800138000 or 021-57890000."),
+        ),
         Column("contact_email", pgettext_lazy("import column", "Contact email"), example="dangjian@example.cn"),
-        Column("status", pgettext_lazy("import column", "Status"), parse=STATUS, example=STATUS.display()[1],
-               help=pgettext_lazy("import help", "One of: %(choices)s. Blank: active for new organizations.")),
+        Column(
+            "status",
+            pgettext_lazy("import column", "Status"),
+            parse=STATUS,
+            example=STATUS.display()[1],
+            help=pgettext_lazy("import help", "One of: %(choices)s. Blank: active for new organizations."),
+        ),
     )
     notes = (
         pgettext_lazy(
             "import help",
-            "An organization is recognised by its credit code, or else by its name under its parent: "
-            "importing the file again updates it.",
+            "An organization is recognised by its credit code, or else by its name under its parent: importing the file again updates it.",
         ),
         pgettext_lazy("import help", "Organization admins can add and change organizations only under the ones they manage."),
     )
@@ -368,8 +413,10 @@ class OrganizationImporter(Importer):
     def check_scope(self, row, instance, is_new):
         if self.scope.everything:
             return
-        if not is_new and instance.pk not in self.scope.editable:
-            raise ValidationError(_("You cannot change “%(name)s”: it is not among the organizations you manage.") % {"name": instance.name})
+        if not is_new and not self.scope.can_edit(instance.pk):
+            raise ValidationError(
+                _("You cannot change “%(name)s”: it is not among the organizations you manage.") % {"name": instance.name}
+            )
         parent = row.extra["parent"]
         if parent is not None and parent.pk is None:
             return  # a new organization of this file: its own row is checked the same way
@@ -429,7 +476,9 @@ class OrganizationImporter(Importer):
         moved = {row.instance.pk: row for row in rows if row.instance is not None and row.extra.get("moved")}
         for row in moved.values():
             if self._moves_under_itself(row, moved, limit=len(rows) + 64):
-                row.errors.append(self.message(self.label_of("parent"), _("An organization cannot be placed under itself or one of its descendants.")))
+                row.errors.append(
+                    self.message(self.label_of("parent"), _("An organization cannot be placed under itself or one of its descendants."))
+                )
                 row.action = ""
 
     def _moves_under_itself(self, row, moved, limit) -> bool:
@@ -551,31 +600,59 @@ GENDER = Choice(
 class PersonImporter(Importer):
     kind = "people"
     label = pgettext_lazy("import kind", "People")
-    description = pgettext_lazy(
-        "import kind", "People with phone, titles and honours, and the expert pool (speakers and their topics)."
-    )
+    description = pgettext_lazy("import kind", "People with phone, titles and honours, and the expert pool (speakers and their topics).")
     model = Person
     order = 20
     result_url_name = "orgs:person_list"
     columns = (
         Column("name", pgettext_lazy("import column, a person's", "Name"), required=True, example="王芳"),
-        Column("gender", pgettext_lazy("import column", "Gender"), parse=GENDER, example=GENDER.display()[1],
-               help=pgettext_lazy("import help", "One of: %(choices)s.")),
-        Column("phone", pgettext_lazy("import column", "Mobile phone"), parse=phone, example="13900139000",
-               help=pgettext_lazy("import help", "When given, it identifies the person; stored encrypted.")),
+        Column(
+            "gender",
+            pgettext_lazy("import column", "Gender"),
+            parse=GENDER,
+            example=GENDER.display()[1],
+            help=pgettext_lazy("import help", "One of: %(choices)s."),
+        ),
+        Column(
+            "phone",
+            pgettext_lazy("import column", "Mobile phone"),
+            parse=phone,
+            example="13900139000",
+            help=pgettext_lazy("import help", "When given, it identifies the person; stored encrypted."),
+        ),
         Column("email", pgettext_lazy("import column", "Email"), example="wangfang@example.cn"),
-        Column("titles", pgettext_lazy("import column", "Titles and honours"), parse=listing, example="市委党校教授、宣讲团成员",
-               help=pgettext_lazy("import help", "Separated by 、.")),
-        Column("is_speaker", pgettext_lazy("import column", "Speaker"), parse=boolean, example=str(pgettext_lazy("sheet value", "yes")),
-               help=pgettext_lazy("import help", "Yes puts the person in the expert pool; a speaker needs topics.")),
-        Column("speaker_topics", pgettext_lazy("import column", "Lecture topics"), parse=listing, example="党的二十大精神、基层治理",
-               help=pgettext_lazy("import help", "Separated by 、.")),
-        Column("organization", pgettext_lazy("import column", "Organization"), model_field=False, example="示例学院党委",
-               help=pgettext_lazy(
-                   "import help",
-                   "An organization the person belongs to (added as a member if not yet). Without a phone number, "
-                   "name and organization identify the person.",
-               )),
+        Column(
+            "titles",
+            pgettext_lazy("import column", "Titles and honours"),
+            parse=listing,
+            example="市委党校教授、宣讲团成员",
+            help=pgettext_lazy("import help", "Separated by 、."),
+        ),
+        Column(
+            "is_speaker",
+            pgettext_lazy("import column", "Speaker"),
+            parse=boolean,
+            example=str(pgettext_lazy("sheet value", "yes")),
+            help=pgettext_lazy("import help", "Yes puts the person in the expert pool; a speaker needs topics."),
+        ),
+        Column(
+            "speaker_topics",
+            pgettext_lazy("import column", "Lecture topics"),
+            parse=listing,
+            example="党的二十大精神、基层治理",
+            help=pgettext_lazy("import help", "Separated by 、."),
+        ),
+        Column(
+            "organization",
+            pgettext_lazy("import column", "Organization"),
+            model_field=False,
+            example="示例学院党委",
+            help=pgettext_lazy(
+                "import help",
+                "An organization the person belongs to (added as a member if not yet). Without a phone number, "
+                "name and organization identify the person.",
+            ),
+        ),
     )
     notes = (
         pgettext_lazy("import help", "Each row needs a mobile phone number or an organization, so importing again finds the same person."),
@@ -621,11 +698,14 @@ class PersonImporter(Importer):
         if row.data.get("phone"):
             return self.by_hash.get(phone_key(row.data["phone"]))
         if org is None:
-            raise ValidationError(_("Give a mobile phone number or an organization, so the person is recognised when the file is imported again."))
+            raise ValidationError(
+                _("Give a mobile phone number or an organization, so the person is recognised when the file is imported again.")
+            )
         people = self.by_name_and_org.get((row.data["name"], org.pk), [])
         if len(people) > 1:
             raise ValidationError(
-                _("Several people named “%(name)s” belong to this organization; add the mobile phone number.") % {"name": shorten(row.data["name"])}
+                _("Several people named “%(name)s” belong to this organization; add the mobile phone number.")
+                % {"name": shorten(row.data["name"])}
             )
         return people[0] if people else None
 
@@ -640,7 +720,7 @@ class PersonImporter(Importer):
         if self.scope.everything:
             return
         org = row.extra["org"]
-        if org is None or org.pk not in self.scope.editable:
+        if org is None or not self.scope.can_edit(org.pk):
             raise ValidationError({"organization": _("Name an organization you manage.")})
         if not is_new and instance.pk not in self.editable_people:
             raise ValidationError(_("This person belongs to organizations you do not manage; ask their organization or the alliance."))
@@ -689,12 +769,30 @@ class MembershipImporter(Importer):
     order = 30
     clean_exclude = ("person", "organization")
     columns = (
-        Column("phone", pgettext_lazy("import column", "Mobile phone"), required=True, parse=phone, model_field=False, example="13900139000",
-               help=pgettext_lazy("import help", "The person's mobile phone number; import the people first.")),
-        Column("organization", pgettext_lazy("import column", "Organization"), required=True, model_field=False, example="示例学院党委",
-               help=pgettext_lazy("import help", "Name of the organization; if several share the name, write parent/name.")),
-        Column("role", pgettext_lazy("import column", "Role"), parse=ROLE, example=ROLE.display()[1],
-               help=pgettext_lazy("import help", "One of: %(choices)s. Blank: member for new memberships.")),
+        Column(
+            "phone",
+            pgettext_lazy("import column", "Mobile phone"),
+            required=True,
+            parse=phone,
+            model_field=False,
+            example="13900139000",
+            help=pgettext_lazy("import help", "The person's mobile phone number; import the people first."),
+        ),
+        Column(
+            "organization",
+            pgettext_lazy("import column", "Organization"),
+            required=True,
+            model_field=False,
+            example="示例学院党委",
+            help=pgettext_lazy("import help", "Name of the organization; if several share the name, write parent/name."),
+        ),
+        Column(
+            "role",
+            pgettext_lazy("import column", "Role"),
+            parse=ROLE,
+            example=ROLE.display()[1],
+            help=pgettext_lazy("import help", "One of: %(choices)s. Blank: member for new memberships."),
+        ),
         Column("position", pgettext_lazy("import column", "Position"), example="组织委员"),
         Column("joined_on", pgettext_lazy("import column", "Joined on"), parse=date, example="2024-09-01"),
     )
@@ -742,7 +840,7 @@ class MembershipImporter(Importer):
         super().fill(row, instance)
 
     def check_scope(self, row, instance, is_new):
-        if not self.scope.everything and row.extra["org"].pk not in self.scope.editable:
+        if not self.scope.can_edit(row.extra["org"].pk):
             raise ValidationError({"organization": _("You can only import into organizations you manage.")})
 
     def identities(self, row, instance):

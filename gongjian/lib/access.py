@@ -21,7 +21,8 @@ class Scope:
 
     ``visible`` and ``editable`` are QuerySets of organization ids: a filter such as
     ``organization__in=scope.visible`` becomes a subquery over the tree paths, so its SQL does
-    not grow with the subtree. Testing one id (``org_id in scope.visible``) reads the ids once.
+    not grow with the subtree. ``can_view``/``can_edit`` test one id in Python against the ids,
+    read once.
     """
 
     everything: bool
@@ -64,11 +65,20 @@ class Scope:
         """Whether the user reaches any organization at all."""
         return self.everything or bool(self.admin_paths or self.member_ids)
 
+    @cached_property
+    def visible_ids(self) -> frozenset[int]:
+        """The visible ids read once, for tests of one id at a time in Python."""
+        return frozenset(self.visible)
+
+    @cached_property
+    def editable_ids(self) -> frozenset[int]:
+        return frozenset(self.editable)
+
     def can_view(self, org_id) -> bool:
-        return self.everything or org_id in self.visible
+        return self.everything or org_id in self.visible_ids
 
     def can_edit(self, org_id) -> bool:
-        return self.everything or org_id in self.editable
+        return self.everything or org_id in self.editable_ids
 
 
 NOBODY = Scope(False)

@@ -158,8 +158,6 @@ class CapabilityTag(models.Model):
     """A capability an organization offers, e.g. 工业设计 or 就业服务 (学科优势, 服务能力)."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
-    # Stamped on every save and bulk insert: list filters keep the tags per process until the
-    # table's fingerprint (which includes the latest stamp) changes (lib.refdata).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -177,7 +175,7 @@ def may_create_organizations(user) -> bool:
     The same test decides who may add people and memberships.
     """
     scope = scope_for(user)
-    return scope.everything or bool(scope.editable)
+    return scope.administers
 
 
 class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
@@ -454,10 +452,10 @@ class Person(ArchivableModel, TrackedModel):
         scope = scope_for(user)
         if scope.everything or (self.pk and getattr(user, "person_id", None) == self.pk):
             return True
-        if not scope.editable:
+        if not scope.administers:
             return False
         # Uses prefetched memberships when the caller loaded them (lists), so no query per row.
-        return any(m.organization_id in scope.editable for m in self.memberships.all())
+        return any(scope.can_edit(m.organization_id) for m in self.memberships.all())
 
     @property
     def masked_phone(self) -> str:
