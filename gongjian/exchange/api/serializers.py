@@ -205,6 +205,8 @@ class SuggestionTargetSerializer(serializers.Serializer):
 
 class SuggestionSerializer(serializers.Serializer):
     score = serializers.FloatField()
+    level = serializers.ChoiceField(choices=["high", "good", "fair"], help_text="The score as the match tab shows it: high from 2.0, good from 1.5, fair below.")
+    level_display = serializers.CharField()
     target = SuggestionTargetSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
     matched_terms = serializers.ListField(child=serializers.CharField(), required=False, default=list)

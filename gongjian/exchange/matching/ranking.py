@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.text import longest_terms, normalize
 
@@ -13,6 +14,12 @@ from .store import current_index, model_for
 SHOWN_TERMS = 6
 # Ranked rows that are gone from the database since the index saw them are skipped; ask for a few extra.
 SPARE = 10
+
+# A score means little to a reader, so it is shown as one of three levels. The bounds come from
+# the graded real set (tests/data/matching_real.json, each need's top ten): at 2.0 and above
+# 77% of suggestions were graded useful or better and 3% useless; from 1.5, 46% and 27%; below
+# 1.5 mostly useless. exchange/tests/test_match_levels.py keeps the bounds to what they claim.
+LEVELS = ((2.0, "high", _("Strong match")), (1.5, "good", _("Good match")), (float("-inf"), "fair", _("Worth a look")))
 
 
 @dataclass
@@ -25,6 +32,19 @@ class Suggestion:
     matched_terms: list[str]
     factors: dict[str, float] = field(default_factory=dict)
     verdict: str = ""  # the viewer's earlier verdict (SuggestionFeedback), filled in by the match tab
+
+    @property
+    def level(self) -> str:
+        return level_of(self.score)[0]
+
+    @property
+    def level_display(self) -> str:
+        return str(level_of(self.score)[1])
+
+
+def level_of(score: float):
+    """(key, label) of the level a score falls in."""
+    return next((key, label) for bound, key, label in LEVELS if score >= bound)
 
 
 def matched_terms(query_terms: list[str], target) -> list[str]:
