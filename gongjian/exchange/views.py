@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongjian.agreements.models import Pairing
 from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import get_object_for, scope_for
@@ -23,7 +25,7 @@ from . import releases
 from .filters import ClaimFilterSet, NeedFilterSet, ReleaseFilterSet, ResourceFilterSet
 from .forms import CategoryForm, ClaimForm, NeedForm, RejectForm, ReleaseForm, ResourceForm, SynonymGroupForm, editable_organizations
 from .matching import synonyms
-from .models import Category, Claim, ListRelease, Need, Resource, SuggestionFeedback, SynonymGroup, paired_partner_ids
+from .models import Category, Claim, ListRelease, Need, Resource, SuggestionFeedback, SynonymGroup
 from .suggestions import suggestions
 
 
@@ -94,15 +96,15 @@ class HallView(NeedListView):
         scope = scope_for(user)
         if scope.everything or not scope.administers:
             return []
-        owners = paired_partner_ids(set(editable_organizations(user).values_list("pk", flat=True)))
-        if not owners:
-            return []
+        # The partners of any organization the user administers, as subqueries: a district's
+        # admin administers thousands.
         today = timezone.localdate()
+        mine, pairings = editable_organizations(user).values("pk"), Pairing.objects.current(today)
+        owners = Q(organization__in=pairings.filter(org_a__in=mine).values("org_b")) | Q(
+            organization__in=pairings.filter(org_b__in=mine).values("org_a")
+        )
         return list(
-            Need.objects.open()
-            .filter(organization__in=owners, priority_until__gte=today)
-            .select_related(*LISTING_RELATED)
-            .order_by("priority_until")[:20]
+            Need.objects.open().filter(owners, priority_until__gte=today).select_related(*LISTING_RELATED).order_by("priority_until")[:20]
         )
 
 

@@ -43,6 +43,11 @@ class Scope:
             q |= models.Q(path__startswith=path)
         return q
 
+    def organizations_q(self, editable=False) -> models.Q:
+        """The condition on an organization's own row (its path, its id) for being in scope:
+        for filtering or annotating organizations without a subquery."""
+        return self._subtrees() if editable else self._subtrees() | models.Q(pk__in=self.member_ids)
+
     @cached_property
     def editable(self):
         return self._organization_ids(self._subtrees())

@@ -181,6 +181,15 @@ def may_create_organizations(user) -> bool:
 class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
     scope_lookup = "pk"
 
+    def visible_to(self, user):
+        # An organization's own path says whether it is in scope: no subquery of ids.
+        scope = scope_for(user)
+        return self if scope.everything else self.filter(scope.organizations_q())
+
+    def editable_by(self, user):
+        scope = scope_for(user)
+        return self if scope.everything else self.filter(scope.organizations_q(editable=True))
+
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -211,10 +220,11 @@ class OrganizationQuerySet(ScopedQuerySet, ArchivableQuerySet):
         scoped details (contact person, members) and edit actions, without a query per row."""
         if scope_for(user).everything:
             return self.annotate(viewer_in_scope=models.Value(True), viewer_can_edit=models.Value(True))
-        manager = self.model._default_manager
+        # Each row's own path against the user's subtrees: no subquery per row.
+        scope = scope_for(user)
         return self.annotate(
-            viewer_in_scope=models.Exists(manager.visible_to(user).filter(pk=models.OuterRef("pk"))),
-            viewer_can_edit=models.Exists(manager.editable_by(user).filter(pk=models.OuterRef("pk"))),
+            viewer_in_scope=models.ExpressionWrapper(scope.organizations_q(), output_field=models.BooleanField()),
+            viewer_can_edit=models.ExpressionWrapper(scope.organizations_q(editable=True), output_field=models.BooleanField()),
         )
 
     def directory(self):
