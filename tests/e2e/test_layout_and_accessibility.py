@@ -1,9 +1,11 @@
-"""Every page in the menu, as an alliance admin, an org admin and a member, on a phone and on a desktop.
+"""Every page in the menu, as an alliance admin, an org admin and a member, on a phone and on a desktop,
+with a detail page of each kind and the public pages.
 
-At 360 px nothing scrolls sideways; at 390×844 and at 1280×800 axe-core (vendored under
-vendor/axe-core, never served to users) finds no critical or serious violation. Each page is
-loaded once and resized: a resize lays the page out again without a new request, which keeps
-the walk of some eighty pages to a couple of minutes on two cores.
+At 360 px nothing scrolls sideways; at 390 px no button, menu link or form control is under 44 px
+high; at 390×844 and at 1280×800 axe-core (vendored under vendor/axe-core, never served to users)
+finds no critical or serious violation. Each page is loaded once and resized: a resize lays the
+page out again without a new request, which keeps the walk of some hundred pages to a few
+minutes on two cores.
 
 On a 390×844 phone the main action of a detail page (报名, 认领, 我要领办) sits on the first screen.
 """
@@ -92,15 +94,18 @@ def detail_pages():
     ]
 
 
-def walk(page, base, extra):
-    """Open every menu page and the extra ones: what scrolls sideways at 360 px, the tap targets
-    under 44 px at 390 px, and what axe finds at 390 px and at 1280 px."""
-    page.context.add_init_script(path=AXE)  # by the browser, so the page's CSP does not apply
+def menu_pages(page, base):
     page.set_viewport_size(DESKTOP)
     page.goto(f"{base}/")
-    menu = ["/", *dict.fromkeys(page.evaluate(MENU_LINKS))]
+    return ["/", *dict.fromkeys(page.evaluate(MENU_LINKS))]
+
+
+def problems_on(page, base, urls):
+    """What scrolls sideways at 360 px, the tap targets under 44 px at 390 px, and what axe finds
+    at 390 px and at 1280 px, on each page."""
+    page.context.add_init_script(path=AXE)  # by the browser, so the page's CSP does not apply
     problems = []
-    for url in [*menu, *extra]:
+    for url in urls:
         page.set_viewport_size(NARROW)
         response = page.goto(f"{base}{url}")
         assert response and response.ok, url
@@ -113,16 +118,35 @@ def walk(page, base, extra):
         problems += [f"{url} at 390 px: {v}" for v in page.evaluate(AXE_RUN)]
         page.set_viewport_size(DESKTOP)
         problems += [f"{url} at 1280 px: {v}" for v in page.evaluate(AXE_RUN)]
-    return menu, problems
+    return problems
 
 
 @pytest.mark.parametrize("username", ["alliance", "college_admin", "member_zhang"])
 @pytest.mark.django_db(transaction=True)
 def test_it_walks_every_menu_page_on_a_phone_and_a_desktop(page, live_server, demo, signed_in, username):
     signed_in(username)
-    menu, problems = walk(page, live_server.url, detail_pages())
+    menu = menu_pages(page, live_server.url)
     print(f"{username}: {len(menu)} menu pages walked")
     assert len(menu) > 20
+    problems = problems_on(page, live_server.url, [*menu, *detail_pages()])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_the_public_pages_the_same_way(page, live_server, demo):
+    from gongjian.agreements.models import Agreement
+    from gongjian.news.models import Article
+    from gongjian.projects.models import Project
+
+    article = Article.objects.filter(published_at__isnull=False).first()
+    urls = [
+        "/accounts/login/",
+        "/news/",
+        article.get_public_url(),
+        Agreement.objects.filter(published_at__isnull=False).first().get_public_url(),
+        Project.objects.get(title=PROJECT).get_showcase_url(),
+    ]
+    problems = problems_on(page, live_server.url, urls)
     assert not problems, "\n".join(problems)
 
 
