@@ -7,7 +7,7 @@ finds no critical or serious violation. Each page is loaded once and resized: a 
 page out again without a new request, which keeps the walk of some hundred pages to a few
 minutes on two cores.
 
-On a 390×844 phone the main action of a detail page (报名, 认领, 我要领办) sits on the first screen.
+On a 390×844 phone the main action of a detail page (报名, 签到, 认领) sits on the first screen.
 """
 
 from pathlib import Path
@@ -161,6 +161,7 @@ def test_it_shows_the_main_action_on_the_first_screen_of_a_phone(page, live_serv
     page.set_viewport_size(PHONE)
     pages = [
         ("member_zhang", Activity.objects.get(title=ACTIVITY).get_absolute_url(), "[data-role=register]", "报名"),
+        ("college_admin", Activity.objects.get(title=ACTIVITY).get_absolute_url(), "#checkin-actions a >> nth=0", "签到"),
         ("college_admin", Need.objects.get(title=NEED).get_absolute_url(), "#claim-button", "认领"),
         ("design_branch", reverse("projects:task_detail", args=[Task.objects.get(title=TASK).uuid]), "[data-action=claim]", "认领"),
     ]
