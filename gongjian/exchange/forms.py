@@ -132,10 +132,15 @@ class ClaimForm(forms.Form):
 
     def save(self):
         data = self.cleaned_data
-        kwargs = {"by": self.user, "message": data["message"], "effective_at": data.get("effective_at"), "from_suggestion": data["from_suggestion"]}
-        if isinstance(self.target, Need):
-            return self.target.claim(data["organization"], partners=data.get("partners") or (), **kwargs)
-        return self.target.request(data["organization"], quantity=data.get("quantity"), **kwargs)
+        return self.target.make_claim(
+            data["organization"],
+            by=self.user,
+            partners=data.get("partners") or (),
+            quantity=data.get("quantity"),
+            message=data["message"],
+            effective_at=data.get("effective_at"),
+            from_suggestion=data["from_suggestion"],
+        )
 
 
 class RejectForm(forms.Form):

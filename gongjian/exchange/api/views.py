@@ -143,15 +143,16 @@ class ListingViewSet(ScopedViewSet):
 
 def _claim_on(target, user, data):
     """Claim a need or request a resource with a claim body's fields."""
-    kwargs = {
-        "by": user,
-        "message": data["message"],
-        "effective_at": data.get("effective_at"),
-        "from_suggestion": data.get("from_suggestion", False),
-    }
-    if isinstance(target, Need):
-        return _run(target.claim, data["organization"], partners=data.get("partners", []), **kwargs)
-    return _run(target.request, data["organization"], quantity=data.get("quantity"), **kwargs)
+    return _run(
+        target.make_claim,
+        data["organization"],
+        by=user,
+        partners=data.get("partners", []),
+        quantity=data.get("quantity"),
+        message=data["message"],
+        effective_at=data.get("effective_at"),
+        from_suggestion=data.get("from_suggestion", False),
+    )
 
 
 class NeedViewSet(ListingViewSet):

@@ -238,6 +238,12 @@ class Need(Listing):
                     code="priority",
                 )
 
+    def make_claim(self, organization, *, by, partners=(), quantity=None, message="", effective_at=None, from_suggestion=False):
+        """Claim this need: what the page and the API call for either kind of listing."""
+        if quantity:
+            raise ValidationError({"quantity": gettext("A need is claimed whole; a quantity is for resources.")}, code="quantity")
+        return self.claim(organization, by=by, partners=partners, message=message, effective_at=effective_at, from_suggestion=from_suggestion)
+
     def claim(self, organization, *, by, partners=(), message="", effective_at=None, from_suggestion=False):
         """``organization`` claims this need, alone or jointly with ``partners`` (联合领办); the owner decides.
 
@@ -251,9 +257,8 @@ class Need(Listing):
             need = Need.objects.select_for_update().get(pk=self.pk)
             at = need.claim_moment(effective_at)
             need.check_claimable_by(organization, partners, today=timezone.localdate(at))
-            from .claims import Claim  # claims.py imports this module
-
-            claim = Claim(need=need, claimant=organization, message=message, created_by=by, claimed_at=at, from_suggestion=from_suggestion)
+            # The related manager's model: claims.py imports this module, so this one cannot import it.
+            claim = need.claims.model(need=need, claimant=organization, message=message, created_by=by, claimed_at=at, from_suggestion=from_suggestion)
             claim._save_new(by, partners)
         return claim
 
@@ -417,6 +422,12 @@ class Resource(Listing):
             for claim in self.claims.filter(status=ClaimStatus.PENDING):
                 claim._decide(ClaimStatus.REJECTED, by, reason=gettext("The resource was withdrawn."))
 
+    def make_claim(self, organization, *, by, partners=(), quantity=None, message="", effective_at=None, from_suggestion=False):
+        """Request this resource: what the page and the API call for either kind of listing."""
+        if partners:
+            raise ValidationError({"partners": gettext("A resource is requested by one organization; joint claims are for needs.")}, code="partners")
+        return self.request(organization, by=by, quantity=quantity, message=message, effective_at=effective_at, from_suggestion=from_suggestion)
+
     def request(self, organization, *, by, partners=(), message="", quantity=None, effective_at=None, from_suggestion=False):
         """``organization`` asks to use this resource; ``quantity`` units of its spare capacity if given.
 
@@ -436,9 +447,7 @@ class Resource(Listing):
                 raise ValidationError(
                     gettext("Only %(capacity)s are still available.") % {"capacity": resource.capacity_display}, code="capacity"
                 )
-            from .claims import Claim  # claims.py imports this module
-
-            claim = Claim(
+            claim = resource.claims.model(
                 resource=resource,
                 claimant=organization,
                 message=message,
