@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from gongjian.agreements.models import Agreement
 from gongjian.exchange.models import Need, Resource
@@ -24,13 +27,14 @@ ITEMS_PER_KIND = 10
 
 
 @dataclass(frozen=True)
-class Published:
-    """What an organization has published, each kind newest first and at most ITEMS_PER_KIND."""
+class Section:
+    """One kind an organization publishes, newest first and at most ITEMS_PER_KIND: rows of (title, url, status)."""
 
-    needs: list
-    resources: list
-    agreements: list
-    projects: list
+    key: str
+    title: str
+    rows: list
+    empty_text: str
+    more_url: str = ""
 
 
 def get_profile_for(user, queryset=None, **lookup) -> Organization:
@@ -47,7 +51,12 @@ def _with_viewer_access(queryset, user):
     return queryset.annotate(viewer_sees=Exists(queryset.model._default_manager.visible_to(user).filter(pk=OuterRef("pk"))))
 
 
-def published_by(organization, user) -> Published:
+def _public_or_full_url(obj, public_url):
+    # A party (a partner, the lead) opens the full page; any other member the public one.
+    return obj.get_absolute_url() if obj.viewer_sees else public_url
+
+
+def published_by(organization, user) -> list[Section]:
     """Four queries, whatever the organization has published."""
     listing_fields = ("uuid", "title", "status", "published_at", "organization_id")
     needs = Need.objects.active().published().filter(organization=organization).only(*listing_fields).order_by("-published_at", "-pk")
@@ -55,10 +64,37 @@ def published_by(organization, user) -> Published:
         Resource.objects.active().published().filter(organization=organization).only(*listing_fields).order_by("-published_at", "-pk")
     )
     agreements = Agreement.objects.public().of_organization(organization).only("uuid", "title", "status", "start_date")
-    projects = Project.objects.showcase().involving(organization).only("uuid", "title", "brand", "status").order_by("-pk")
-    return Published(
-        needs=list(needs[:ITEMS_PER_KIND]),
-        resources=list(resources[:ITEMS_PER_KIND]),
-        agreements=list(_with_viewer_access(agreements.order_by("-published_at", "-pk"), user)[:ITEMS_PER_KIND]),
-        projects=list(_with_viewer_access(projects, user)[:ITEMS_PER_KIND]),
-    )
+    agreements = _with_viewer_access(agreements.order_by("-published_at", "-pk"), user)
+    projects = _with_viewer_access(Project.objects.showcase().involving(organization).only("uuid", "title", "brand", "status"), user)
+    query = "?" + urlencode({"organization": organization.uuid})
+    return [
+        Section(
+            "needs",
+            _("Published needs"),
+            [(n.title, n.get_absolute_url(), n.get_status_display()) for n in needs[:ITEMS_PER_KIND]],
+            _("None published."),
+            reverse("exchange:need_list") + query,
+        ),
+        Section(
+            "resources",
+            _("Published resources"),
+            [(r.title, r.get_absolute_url(), r.get_status_display()) for r in resources[:ITEMS_PER_KIND]],
+            _("None published."),
+            reverse("exchange:resource_list") + query,
+        ),
+        Section(
+            "agreements",
+            _("Disclosed agreements"),
+            [(a.title, _public_or_full_url(a, a.get_public_url()), a.get_status_display()) for a in agreements[:ITEMS_PER_KIND]],
+            _("None disclosed."),
+        ),
+        Section(
+            "projects",
+            _("Showcase projects"),
+            [
+                (p.brand or p.title, _public_or_full_url(p, p.get_showcase_url()), p.get_status_display())
+                for p in projects.order_by("-pk")[:ITEMS_PER_KIND]
+            ],
+            _("None on the showcase."),
+        ),
+    ]
