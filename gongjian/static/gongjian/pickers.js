@@ -48,9 +48,9 @@
         no_more_results: function () { return '<div class="no-more-results text-body-secondary small px-2 py-1">' + escapeText(data.noMore) + "</div>"; },
       },
     });
-    // Tom Select points the <label> at its search box; the <select> it hides keeps the same name.
-    var labelledBy = picker.control_input.getAttribute("aria-labelledby");
-    if (labelledBy && !select.hasAttribute("aria-label")) { select.setAttribute("aria-labelledby", labelledBy); }
+    // Tom Select points the <label> at its search box and leaves the <select> it hides (out of the
+    // tab order) unnamed: screen readers get the search box alone.
+    select.setAttribute("aria-hidden", "true");
     // What is typed into the search box is not a form field: a list whose filters reload on
     // "input" reloads when a choice is made (the <select> gets its own input event), not per key.
     ["input", "change"].forEach(function (name) {
