@@ -10,6 +10,7 @@ their lists do. One query per kind, at most ``per_kind + 1`` rows each.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
@@ -47,8 +48,8 @@ class Kind:
     label: str
     list_view: type
     url_name: str
-    title: Callable
     hint: Callable
+    title: Callable = attrgetter("title")
     rows: Callable[[QuerySet], QuerySet] = lambda queryset: queryset
     personal: bool = False  # people's names: the answer must not be cached (SECURITY.md item 16)
 
@@ -87,6 +88,11 @@ def _joined(*parts) -> str:
     return " · ".join(str(part) for part in parts if part)
 
 
+def _listing_hint(listing) -> str:
+    # A need's or a resource's owner and status.
+    return _joined(listing.organization.name, listing.get_status_display())
+
+
 KINDS = (
     Kind(
         "organizations",
@@ -102,7 +108,6 @@ KINDS = (
         pgettext_lazy("search kind", "Activities"),
         ActivityListView,
         "activities:list",
-        title=lambda a: a.title,
         hint=lambda a: _joined(a.starts_at and a.starts_at.date().isoformat(), a.host_name),
     ),
     Kind(
@@ -110,7 +115,6 @@ KINDS = (
         pgettext_lazy("search kind", "Agreements"),
         AgreementListView,
         "agreements:agreement_list",
-        title=lambda a: a.title,
         hint=lambda a: a.get_status_display(),
         rows=lambda queryset: queryset.only("uuid", "title", "status"),
     ),
@@ -119,23 +123,20 @@ KINDS = (
         pgettext_lazy("search kind", "Needs"),
         NeedListView,
         "exchange:need_list",
-        title=lambda n: n.title,
-        hint=lambda n: _joined(n.organization.name, n.get_status_display()),
+        hint=_listing_hint,
     ),
     Kind(
         "resources",
         pgettext_lazy("search kind", "Resources"),
         ResourceListView,
         "exchange:resource_list",
-        title=lambda r: r.title,
-        hint=lambda r: _joined(r.organization.name, r.get_status_display()),
+        hint=_listing_hint,
     ),
     Kind(
         "projects",
         pgettext_lazy("search kind", "Projects"),
         ProjectListView,
         "projects:list",
-        title=lambda p: p.title,
         hint=lambda p: _joined(p.brand, p.lead.name),
     ),
     Kind(
