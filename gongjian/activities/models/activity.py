@@ -16,6 +16,7 @@ from gongjian.lib.richtext import clean_html
 
 from ..choices import COUNTED_STATUSES, ActivityKind, RegistrationStatus, Track
 from ..uploads import photo_path, private_storage
+from .registration import Registration, normalise_code
 
 
 def reach_for(user):
@@ -89,9 +90,7 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
             | models.Q(pk__in=through[1].objects.filter(organization_id__in=reach).values("activity_id"))
         )
         if user.person_id:
-            from .registration import Registration
-
-            # Speakers and people already registered keep seeing their activities.
+                # Speakers and people already registered keep seeing their activities.
             q |= models.Q(pk__in=Activity.speakers.through.objects.filter(person_id=user.person_id).values("activity_id"))
             q |= models.Q(pk__in=Registration.objects.filter(person_id=user.person_id).values("activity_id"))
         return self.filter(q)
@@ -113,8 +112,6 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
 
     def for_person(self, person):
         """Activities a person registered for (not cancelled) or speaks at."""
-        from .registration import Registration
-
         registered = Registration.objects.filter(person=person).exclude(status=RegistrationStatus.CANCELLED)
         return self.filter(
             models.Q(pk__in=registered.values("activity_id"))
@@ -127,8 +124,6 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
         Each is a correlated ``SELECT COUNT(*)`` over the registrations index of the
         listed activity (no GROUP BY, no join that would multiply the rows).
         """
-        from .registration import Registration
-
         def count_of(statuses):
             rows = Registration.objects.filter(activity=models.OuterRef("pk"), status__in=statuses).order_by()
             count = models.Func(models.Value(1), function="COUNT", output_field=models.IntegerField())
@@ -374,22 +369,16 @@ class Activity(ArchivableModel, TrackedModel):
 
     def register(self, person, *, by=None, organization=None):
         """Register one person; see Registration.objects.register_many."""
-        from .registration import Registration
-
         return Registration.objects.register_many(self, [person], by=by, organization=organization)[0]
 
     def fill_from_waitlist(self, by=None):
         """Promote waitlisted people into free places (after a capacity increase)."""
-        from .registration import Registration
-
         with transaction.atomic():
             locked = Activity.objects.select_for_update().get(pk=self.pk)
             return Registration.objects.promote_waitlisted(locked, by=by)
 
     def cancel(self, *, by=None, reason=""):
         """Call the activity off: every registration is cancelled and its holder told."""
-        from .registration import Registration
-
         with transaction.atomic():
             if not Activity.objects.filter(pk=self.pk, cancelled_at__isnull=True).update(cancelled_at=timezone.now()):
                 raise ValidationError(_("This activity has already been cancelled."))
@@ -409,8 +398,6 @@ class Activity(ArchivableModel, TrackedModel):
 
     def mark_no_shows(self, *, by=None) -> int:
         """After the activity, everyone still only registered did not come."""
-        from .registration import Registration
-
         if not self.has_ended:
             raise ValidationError(_("No-shows can only be recorded after the activity has ended."))
         with transaction.atomic():
@@ -419,8 +406,6 @@ class Activity(ArchivableModel, TrackedModel):
 
     def check_in_code(self, code: str, *, by=None, now=None, effective_at=None):
         """The organizer typed a registration's short code: (registration, changed); ``effective_at`` dates it after the fact."""
-        from .registration import Registration, normalise_code
-
         registration = Registration.objects.filter(activity=self, code=normalise_code(code)).select_related("person").first()
         if registration is None:
             raise ValidationError(_("No registration for this activity has the code %(code)s.") % {"code": code})

@@ -75,11 +75,10 @@ class RegistrationQuerySet(models.QuerySet):
         places is refused as a whole, with code "full": the org admin chooses who
         goes, rather than the order of the checkboxes.
         """
-        from .activity import Activity
-
         created = []
         with transaction.atomic():
-            locked = Activity.objects.select_for_update().get(pk=activity.pk)
+            # activity.py imports this module; the activity's own class locks its row.
+            locked = type(activity).objects.select_for_update().get(pk=activity.pk)
             state = locked.registration_state()
             if state == "not_yet":
                 raise ValidationError(_("Registration has not opened yet."), code="not_open")
@@ -266,10 +265,9 @@ class Registration(TrackedModel):
 
     def cancel(self, *, by=None):
         """Give up the place (or the waitlist spot); the first waitlisted person moves up."""
-        from .activity import Activity
-
         with transaction.atomic():
-            activity = Activity.objects.select_for_update().get(pk=self.activity_id)
+            # The related model, not an import: activity.py imports this module.
+            activity = self._meta.get_field("activity").related_model.objects.select_for_update().get(pk=self.activity_id)
             if activity.has_ended:
                 raise ValidationError(_("The activity is over; its registrations can no longer be cancelled."))
             current = Registration.objects.get(pk=self.pk).status

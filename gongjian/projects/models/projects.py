@@ -36,9 +36,8 @@ def involved_org_ids(user):
 
 
 def _sum_weights(status=None):
-    from .tasks import Task  # tasks.py imports this module
-
-    tasks = Task._base_manager.filter(project=OuterRef("pk"))
+    # The model behind Project.tasks: tasks.py imports this module, so this one cannot import it.
+    tasks = Project.tasks.field.model._base_manager.filter(project=OuterRef("pk"))
     if status is not None:
         tasks = tasks.filter(status=status)
     total = tasks.order_by().values("project").annotate(total=Sum("weight")).values("total")
@@ -268,9 +267,9 @@ class Project(ArchivableModel, TrackedModel):
 
     def complete(self, by=None, effective_at=None):
         """active → completed (at ``effective_at``, default now): not before the last dated step of its tasks."""
-        from .tasks import TaskEvent  # tasks.py imports this module
-
-        steps = TaskEvent.objects.filter(task__project=self).exclude(action=TaskAction.CREATE)
+        # The model behind Task.events, reached through the tasks relation (tasks.py imports this module).
+        task_events = self.tasks.model.events.field.model
+        steps = task_events.objects.filter(task__project=self).exclude(action=TaskAction.CREATE)
         last = steps.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
         floor = Floor(last, _("A project cannot be completed before the last step of its tasks (%(date)s)."))
         message = _("Only an active project can be completed.")
