@@ -206,6 +206,7 @@ def load_sampling_booths():
         agreement = _find(Agreement, title="区域化党建共建协议（示例学院—广富林街道）")
         if agreement is not None:
             Project.objects.filter(pk=project.pk).update(agreement=agreement)
+            project.agreement = agreement
     _milestones(
         project,
         [
@@ -297,6 +298,7 @@ def load_service_station():
         agreement = _find(Agreement, title="重构空间多维服务，激活社区治理新模式")
         if agreement is not None:
             Project.objects.filter(pk=project.pk).update(agreement=agreement)
+            project.agreement = agreement
     _milestones(
         project,
         [

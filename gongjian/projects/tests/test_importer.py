@@ -2,13 +2,10 @@
 
 import io
 
-import pytest
-
+from gongjian.imports import sheets
 from gongjian.projects.models import Task, TaskEvent
 
 from .factories import TaskFactory, active_project
-
-sheets = pytest.importorskip("gongjian.imports.sheets")
 
 HEADERS = ("项目", "任务名称", "位置", "权重")
 
