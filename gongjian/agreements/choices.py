@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgreementStatus(models.TextChoices):
@@ -24,7 +25,7 @@ FINAL_STATUSES = (AgreementStatus.EXPIRED, AgreementStatus.RENEWED, AgreementSta
 
 
 class PairingStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("agreement status", "Active")
     ENDED = "ended", _("Ended")
 
 
@@ -51,4 +52,4 @@ class HonorLevel(models.TextChoices):
     NATIONAL = "national", _("National")  # 国家
     PROVINCIAL = "provincial", _("Provincial or municipal")  # 省市
     DISTRICT = "district", _("District")  # 区
-    SCHOOL = "school", _("School")  # 校
+    SCHOOL = "school", pgettext_lazy("level", "School")  # 校

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.choices import Sector
@@ -55,7 +56,10 @@ class ResourceFilterSet(ListingFilterSet):
 class ClaimFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
     target = django_filters.ChoiceFilter(
-        label=_("On"), choices=[("need", _("Needs")), ("resource", _("Resources"))], method="filter_target", empty_label=_("Needs and resources")
+        label=pgettext_lazy("listing kind", "On"),
+        choices=[("need", _("Needs")), ("resource", _("Resources"))],
+        method="filter_target",
+        empty_label=_("Needs and resources"),
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.lib.filtering import FilterSet
 from gongjian.orgs.pickers import PickerFilter
@@ -14,7 +15,7 @@ from .models.articles import Article
 class ArticleFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ArticleStatus.choices)
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(label=pgettext_lazy("news", "Category"), choices=Category.choices)
     organization = PickerFilter(label=_("Publishing organization"), source="organizations-directory")
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailMode(models.TextChoices):
@@ -68,7 +69,9 @@ class NotificationPreference(models.Model):
     """How a user wants their notices by email: one by one, as a daily digest, or not at all."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
-    email_mode = models.CharField(_("email"), max_length=12, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
+    email_mode = models.CharField(
+        pgettext_lazy("notification channel", "email"), max_length=12, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
     last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True, editable=False)
 
     class Meta:

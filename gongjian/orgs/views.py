@@ -383,7 +383,7 @@ class PersonListView(ObjectListView):
     count_later = True
     # Exports carry masked phones only; the unmasked number is never bulk-exported.
     export_columns = (
-        (gettext_lazy("Name"), "name"),
+        (pgettext_lazy("person", "Name"), "name"),
         (gettext_lazy("Gender"), lambda p: p.get_gender_display()),
         (gettext_lazy("Mobile phone"), "masked_phone"),
         (gettext_lazy("Organizations"), lambda p: [m.organization.name for m in p.membership_list if m.is_current]),
@@ -415,7 +415,7 @@ class SpeakerListView(ObjectListView):
     table_template_name = "orgs/partials/speaker_table.html"
     title = gettext_lazy("Expert pool")
     export_columns = (
-        (gettext_lazy("Name"), "name"),
+        (pgettext_lazy("person", "Name"), "name"),
         (gettext_lazy("Titles and honours"), "titles"),
         (gettext_lazy("Lecture topics"), "speaker_topics"),
         (pgettext_lazy("person", "Profile"), "bio"),

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -61,7 +61,7 @@ class UserListView(ObjectListView):
     title = gettext_lazy("Users")
     export_columns = (
         (gettext_lazy("Login name"), "username"),
-        (gettext_lazy("Name"), lambda u: u.get_full_name()),
+        (pgettext_lazy("person", "Name"), lambda u: u.get_full_name()),
         (gettext_lazy("Email"), "email"),
         (gettext_lazy("Role"), lambda u: u.role_label()),
         (gettext_lazy("Active"), lambda u: _("Yes") if u.is_active else _("No")),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongjian.audit.models import Action
@@ -170,7 +171,7 @@ def attendance_export(request, uuid):
         ]
         for r in activity.registrations.select_related("person", "organization").order_by("person__name", "pk")
     )
-    headers = [_("Name"), _("Organization"), _("Status"), _("Registered at"), _("Checked in at"), _("Check-in code")]
+    headers = [pgettext("person", "Name"), _("Organization"), _("Status"), _("Registered at"), _("Checked in at"), _("Check-in code")]
     record(Action.EXPORT, activity, changes={"export": "attendance"})
     notes = [activity.title, f"{timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M}", _("Attendance: %(n)s") % {"n": activity.attendance()}]
     filename = f"{activity.title}-{_('Attendance')}-{timezone.localtime(activity.starts_at):%Y%m%d}.xlsx"

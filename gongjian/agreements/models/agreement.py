@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.activities.choices import Track
 from gongjian.audit.models import Action
@@ -42,7 +43,7 @@ TRANSITIONS = {
     t.name: t
     for t in (
         Transition("sign", (Status.DRAFT,), Status.SIGNED, _("Sign")),
-        Transition("publish", (Status.SIGNED,), Status.PUBLISHED, _("Publish")),
+        Transition("publish", (Status.SIGNED,), Status.PUBLISHED, pgettext_lazy("agreement", "Publish")),
         Transition("start_performing", (Status.PUBLISHED,), Status.PERFORMING, _("Start performing")),
         Transition("evaluate", (Status.PERFORMING,), Status.EVALUATED, _("Open evaluation")),
         Transition("expire", (Status.SIGNED, Status.PUBLISHED, Status.PERFORMING, Status.EVALUATED), Status.EXPIRED, _("Expire")),
@@ -112,7 +113,7 @@ class Agreement(ArchivableModel, TrackedModel):
         help_text=_("When negotiation (谈约) began; set an earlier day when recording an agreement after the fact."),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("agreement", "published at"), null=True, blank=True, editable=False)
     termination_reason = models.TextField(_("termination reason"), blank=True, editable=False)
     previous = models.ForeignKey(
         "self", verbose_name=_("renews"), null=True, blank=True, on_delete=models.PROTECT, related_name="renewals", editable=False

@@ -7,6 +7,7 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjian.activities.choices import Track
 from gongjian.lib.access import ScopedQuerySet
@@ -333,11 +334,16 @@ class HonorRecipient(TrackedModel):
         "orgs.Organization", verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_received"
     )
     person = models.ForeignKey(
-        "orgs.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="honors_received"
+        "orgs.Person",
+        verbose_name=pgettext_lazy("honour recipient", "person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honors_received",
     )
 
     class Meta:
-        verbose_name = _("recipient")
+        verbose_name = pgettext_lazy("honour", "recipient")
         verbose_name_plural = _("recipients")
         ordering = ["pk"]
         constraints = [

@@ -74,3 +74,18 @@ def test_it_ships_the_compiled_catalogue(po):
             expected = entry["msgstr"].get("msgstr", "")
             got = compiled._catalog.get(msgid)
         assert got == expected, f"{mo} is stale for {entry['msgid']!r}: run make messages"
+
+
+def test_it_gives_each_message_one_translation_across_apps():
+    """Django merges the catalogues and the first app in INSTALLED_APPS wins a shared msgid everywhere,
+    so a msgid translated differently in two apps shows one app's wording on the other's pages."""
+    seen = {}
+    for po in CATALOGUES:
+        for entry in parse_po(po):
+            key = (entry["ctxt"], entry["msgid"], entry["plural"])
+            translation = tuple(sorted(entry["msgstr"].items()))
+            seen.setdefault(key, {}).setdefault(translation, []).append(str(po.relative_to(ROOT)))
+    conflicts = {key: found for key, found in seen.items() if len(found) > 1}
+    assert not conflicts, f"{len(conflicts)} msgids translated differently across catalogues (give one a msgctxt): " + "; ".join(
+        f"{key[1]!r} {key[0]!r}: {found}" for key, found in list(conflicts.items())[:10]
+    )

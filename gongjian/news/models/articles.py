@@ -215,7 +215,7 @@ class Article(ArchivableModel, TrackedModel):
         _("cover image"), upload_to=cover_path, storage=private_storage, max_length=200, blank=True, help_text=_("JPEG or PNG.")
     )
     cover_type = models.CharField(max_length=40, blank=True, editable=False)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.WORK)
+    category = models.CharField(pgettext_lazy("news", "category"), max_length=16, choices=Category.choices, default=Category.WORK)
     source_name = models.CharField(_("source"), max_length=100, blank=True, help_text=_("For media coverage: e.g. 《上海宣传通讯》."))
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     organization = models.ForeignKey(

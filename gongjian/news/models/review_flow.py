@@ -45,7 +45,7 @@ TRANSITIONS = {
         Transition("hold", (S.DRAFT, *REVIEW_STATUSES, S.SCHEDULED), S.HELD, _("Hold for the security admin"), SYSTEM),
         Transition("release", (S.HELD,), None, pgettext_lazy("news review", "Release"), SECURITY),
         Transition("reject", (S.HELD,), S.REJECTED, pgettext_lazy("news review", "Reject"), SECURITY, comment_required=True),
-        Transition("withdraw", (S.PUBLISHED, S.SCHEDULED), S.WITHDRAWN, _("Withdraw"), EDITOR, comment_required=True),
+        Transition("withdraw", (S.PUBLISHED, S.SCHEDULED), S.WITHDRAWN, pgettext_lazy("news", "Withdraw"), EDITOR, comment_required=True),
         Transition("correct", (S.PUBLISHED,), S.PUBLISHED, _("Publish a correction"), Stage.FINAL, comment_required=True),
         Transition("take_offline", (S.PUBLISHED,), S.OFFLINE, _("Take offline"), SECURITY, comment_required=True),
         Transition("restore", (S.OFFLINE,), S.PUBLISHED, _("Restore the sealed version"), SECURITY),
