@@ -1,10 +1,10 @@
 """Importing organizations: validation per row, all or nothing, upsert by natural key, the tree, scope."""
 
 import io
-import time
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongjian.audit.models import Action, Record, verify_chain
 from gongjian.imports.importers import OrganizationImporter
@@ -321,20 +321,20 @@ def test_it_records_every_created_and_changed_row_in_the_chained_trail(world, or
 # --- Throughput ------------------------------------------------------------------------------
 
 
-def test_it_imports_10000_rows_quickly(world):
+def test_it_imports_thousands_of_rows_in_batches(world):
+    # Throughput is measured by benchmarks/directory.py (import_rows_per_s), not timed here:
+    # this checks the shape that gives it, a few queries per batch rather than some per row.
     rows = [
         org_row(f"上海{i}号科技有限公司党支部", short=f"科技{i}" if i % 3 == 0 else "", parent="示例学院党委",
                 region="上海市/松江区/广富林街道", code=credit_code(1000 + i), tags="软件开发、志愿服务", phone="13800138000", status="正常")
-        for i in range(10_000)
+        for i in range(2_000)
     ]
     data = xlsx_bytes(ORG_HEADERS, rows)
-    started = time.perf_counter()
-    counts = run(world.alliance_admin, io.BytesIO(data))
-    elapsed = time.perf_counter() - started
-    assert counts == {CREATE: 10_000, UPDATE: 0, UNCHANGED: 0}
+    with CaptureQueriesContext(connection) as queries:
+        counts = run(world.alliance_admin, io.BytesIO(data))
+    assert counts == {CREATE: 2_000, UPDATE: 0, UNCHANGED: 0}
+    assert len(queries.captured_queries) <= 100, len(queries.captured_queries)
     children = Organization.objects.filter(parent=world.own_org).exclude(pk=world.own_branch.pk)
-    assert children.count() == 10_000
+    assert children.count() == 2_000
     assert all(path == f"{world.own_org.path}{pk}/" for pk, path in children.values_list("pk", "path"))
-    assert Record.objects.filter(action=Action.CREATE, object_type="orgs.organization").count() >= 10_000
-    # Generous for a shared two-core CI machine; a quiet one does this in about five seconds.
-    assert elapsed < 20, f"10,000 rows took {elapsed:.1f} s"
+    assert Record.objects.filter(action=Action.CREATE, object_type="orgs.organization").count() >= 2_000
