@@ -486,7 +486,7 @@ def claim_withdraw(request, uuid):
 
 
 class ReleaseListView(ObjectListView):
-    queryset = ListRelease.objects.select_related("published_by")
+    queryset = ListRelease.objects.select_related("published_by__person")
     filterset_class = ReleaseFilterSet
     template_name = "exchange/release_list.html"
     table_template_name = "exchange/partials/release_table.html"

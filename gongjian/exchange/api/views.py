@@ -254,7 +254,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class ListReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Published lists; alliance admins publish new releases."""
 
-    queryset = ListRelease.objects.select_related("published_by")
+    queryset = ListRelease.objects.select_related("published_by__person")
     serializer_class = ListReleaseSerializer
     filterset_class = ReleaseFilterSet
     lookup_field = "uuid"
