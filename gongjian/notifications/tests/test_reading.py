@@ -82,3 +82,21 @@ def test_it_refuses_to_write_the_last_digest_time_through_the_api(world, api_for
         "/api/v1/notifications/preference/", {"email_mode": "off", "last_digest_at": "2020-01-01T00:00:00Z"}, format="json"
     )
     assert response.status_code == 200 and response.json()["last_digest_at"] is None
+
+
+def test_the_api_list_needs_the_same_queries_however_many_notices(world, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_for(world.member)
+    notice(world.member)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/notifications/").status_code == 200
+        return len(ctx)
+
+    few = count()
+    for n in range(12):
+        notice(world.member, f"通知{n}")
+    assert count() == few
