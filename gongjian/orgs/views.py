@@ -190,7 +190,7 @@ class OrganizationListView(ObjectListView):
         return may_create_organizations(request.user)
 
     def get_extra_context(self, request):
-        return {"import_url": _import_url() if scope_for(request.user).everything or scope_for(request.user).editable else ""}
+        return {"import_url": _import_url() if scope_for(request.user).administers else ""}
 
 
 class OrganizationTreeView(TreeView):
