@@ -114,3 +114,19 @@ def test_the_digest_carries_each_users_own_notices_only(world, mailable):
     assert "成员的通知" in by_address[mailable.email] and "街道的通知" not in by_address[mailable.email]
     assert "街道的通知" in by_address["street@example.cn"] and "成员的通知" not in by_address["street@example.cn"]
     assert NotificationPreference.objects.filter(last_digest_at__isnull=False).count() == 2, "preferences made on the way"
+
+
+def test_the_digest_day_turns_at_local_midnight(world, mailable):
+    import datetime
+
+    from django.utils import timezone
+
+    NotificationPreference.objects.create(user=mailable, email_mode=EmailMode.DIGEST)
+    tz = timezone.get_current_timezone()
+    late = datetime.datetime(2026, 3, 1, 23, 50, tzinfo=tz)
+    Notification.objects.create(recipient=mailable, kind=KIND, title="深夜的通知", digest_pending=True)
+    assert send_digests(now=late) == 1
+    Notification.objects.create(recipient=mailable, kind=KIND, title="午夜后的通知", digest_pending=True)
+    assert send_digests(now=late + datetime.timedelta(minutes=5)) == 0, "still the same local day"
+    assert send_digests(now=late + datetime.timedelta(minutes=15)) == 1, "a new local day, though not yet in UTC"
+    assert "午夜后的通知" in mail.outbox[1].body
