@@ -431,8 +431,11 @@ class SpeakerListView(ObjectListView):
         filterset.form.fields["topic"].widget = forms.Select(choices=[("", _("All")), *((topic, topic) for topic in topics)])
         return filterset, rows
 
-    def get_extra_context(self, request):
-        return {"visible_ids": set(Person.objects.visible_to(request.user).speakers().values_list("pk", flat=True))}
+    def get_row_queryset(self, request):
+        # Whether each shown speaker's person page opens for this user, asked for the page's rows
+        # only (a set of every visible speaker's id grew with the pool).
+        visible = Person.objects.visible_to(request.user).filter(pk=OuterRef("pk"))
+        return self.get_queryset(request).annotate(opens=Exists(visible))
 
 
 class PersonDetailView(ObjectDetailView):

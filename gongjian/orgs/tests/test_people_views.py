@@ -159,6 +159,9 @@ class TestExpertPool:
         assert "顾劳模" in html and "沈教授" in html and "党的二十大代表" in html
         # Profiles link only where the viewer may open the person page.
         assert speakers[0].get_absolute_url() not in html
+        # The college's admin reaches 顾劳模 through his branch, not 沈教授 (no membership).
+        html = client_for(world.org_admin).get(SPEAKERS).content.decode()
+        assert speakers[0].get_absolute_url() in html and speakers[1].get_absolute_url() not in html
 
     def test_it_filters_speakers_by_topic(self, world, speakers, client_for):
         html = client_for(world.member).get(SPEAKERS, {"topic": "两会"}).content.decode()
