@@ -82,12 +82,19 @@ def test_it_withdraws_a_pending_claim_from_the_page(world, client_for, claim):
     assert claim.status == "withdrawn" and claim.decided_by == world.org_admin
 
 
-def test_it_explains_a_claim_form_error_on_the_claims_tab(world, client_for, make_need):
+def test_it_explains_a_claim_form_error_on_the_claims_tab(world, client_for, make_need, enterprise):
+    org, _admin = enterprise
     need = make_need(publish=True)
-    response = client_for(world.org_admin).post(
-        reverse("exchange:need_claim", args=[need.uuid]), {"organization": str(world.foreign_org.pk)}
-    )
+    response = client_for(world.org_admin).post(reverse("exchange:need_claim", args=[need.uuid]), {"organization": str(org.uuid)})
     assert response.status_code == 302 and response["Location"] == f"{need.get_absolute_url()}?tab=claims"
+    assert not Claim.objects.exists()
+
+
+def test_it_refuses_the_claimant_as_its_own_partner_on_the_page(world, client_for, make_need):
+    need = make_need(publish=True)
+    data = {"organization": str(world.own_org.uuid), "partners": [str(world.own_org.uuid)]}
+    response = client_for(world.org_admin).post(reverse("exchange:need_claim", args=[need.uuid]), data, follow=True)
+    assert messages_of(response) == ["认领单位不能同时作为联合领办单位。"]
     assert not Claim.objects.exists()
 
 
