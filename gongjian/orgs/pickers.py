@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from gongjian.agreements.models import Agreement
+from gongjian.exchange.models import Need, Resource
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.paging import page_number
 from gongjian.lib.pickers import PickerField, PickerMultipleField
@@ -48,6 +50,15 @@ def _region_rows(queryset):
     return queryset.order_by("path").values_list("uuid", "name", "parent__name")
 
 
+def _listing_rows(queryset):
+    # Newest first: a project links what was published for it lately.
+    return queryset.order_by("-pk").values_list("uuid", "title", "organization__name")
+
+
+def _agreement_rows(queryset):
+    return queryset.order_by("-pk").values_list("uuid", "title", models.Value(""))
+
+
 @dataclass(frozen=True)
 class Source:
     """What one picker offers a user (``choices(user)``) and how a page of matches is read."""
@@ -74,6 +85,10 @@ SOURCES = {
         personal=True,
     ),
     "regions": Source(Region, lambda user: Region.objects.visible_to(user), _region_rows),
+    # What a project links to: a district holds thousands of needs, resources and agreements.
+    "needs": Source(Need, lambda user: Need.objects.visible_to(user).active(), _listing_rows),
+    "resources": Source(Resource, lambda user: Resource.objects.visible_to(user).active(), _listing_rows),
+    "agreements": Source(Agreement, lambda user: Agreement.objects.visible_to(user).active(), _agreement_rows),
 }
 
 

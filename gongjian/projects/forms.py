@@ -4,8 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjian.agreements.models import Agreement
-from gongjian.exchange.models import Need, Resource
 from gongjian.lib.access import scope_for
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Membership, Organization
@@ -54,9 +52,9 @@ class ProjectForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         use_picker(self, "lead", "organizations-editable", editable_organizations(self.user))
         use_picker(self, "partners", "organizations-directory")
-        self.fields["needs"].queryset = Need.objects.visible_to(self.user).active()
-        self.fields["resources"].queryset = Resource.objects.visible_to(self.user).active()
-        self.fields["agreement"].queryset = Agreement.objects.visible_to(self.user).active()
+        for name, source in (("needs", "needs"), ("resources", "resources"), ("agreement", "agreements")):
+            use_picker(self, name, source)
+            self.fields[name].widget.attrs["data-placeholder"] = _("Type words of the title")
         if not scope_for(self.user).everything:
             # Only the alliance features core projects.
             self.fields.pop("is_featured")

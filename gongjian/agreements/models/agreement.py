@@ -63,6 +63,11 @@ class AgreementQuerySet(ScopedQuerySet, ArchivableQuerySet):
     scope_lookup = "parties__organization"
     scope_multi = True
 
+    def search(self, text):
+        """Agreements whose title holds ``text`` (the pickers' search)."""
+        text = (text or "").strip()
+        return self.filter(title__icontains=text) if text else self
+
     def public(self):
         """What the public page may show: disclosed (亮约) and not withdrawn."""
         return self.filter(status__in=PUBLIC_STATUSES, archived_at__isnull=True)
