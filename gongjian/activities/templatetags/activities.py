@@ -88,22 +88,28 @@ def activity_row(activity):
     co_hosts = format_html_join("", '<br><span class="text-muted">{}</span>', ((name,) for name in activity.co_host_names))
     places = f"{activity.taken} / {activity.capacity}" if activity.capacity else str(activity.taken)
     waiting = format_html('<br><span class="text-muted">{}</span>', gettext("%(n)s waiting") % {"n": activity.waiting}) if activity.waiting else ""
+    # Each cell names its column, so that phones show the row as a card (lib.tables does the same).
     return format_html(
-        '<tr><td><a href="{}" class="fw-semibold">{}</a>{}<div class="small">{}{}</div></td>'
-        '<td class="text-nowrap small">{}<br><span class="text-muted">{}</span></td>'
-        '<td class="small">{}{}</td>'
-        '<td class="text-nowrap small">{}{}</td>'
-        "<td>{}</td></tr>",
+        '<tr><td class="cell-title" data-label="{}"><a href="{}" class="fw-semibold">{}</a>{}<div class="small">{}{}</div></td>'
+        '<td class="text-nowrap small" data-label="{}">{}<br><span class="text-muted">{}</span></td>'
+        '<td class="small" data-label="{}">{}{}</td>'
+        '<td class="text-nowrap small" data-label="{}">{}{}</td>'
+        '<td data-label="{}">{}</td></tr>',
+        gettext("Activity"),
         detail_url(activity),
         activity.title,
         cancelled,
         track_badges(activity),
         series,
+        gettext("Time and place"),
         local_minute(activity.starts_at),
         Truncator(activity.venue or activity.online_url).chars(24),
+        gettext("Host and co-hosts"),
         activity.host_name,
         co_hosts,
+        gettext("Places"),
         places,
         waiting,
+        gettext("My status"),
         status_badge(getattr(activity, "my_status", None)),
     )
