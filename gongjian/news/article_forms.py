@@ -5,12 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongjian.activities.models import Activity
-from gongjian.agreements.models import Agreement
 from gongjian.lib.forms import ScopedModelForm
 from gongjian.orgs.models import Organization
 from gongjian.orgs.pickers import use_picker
-from gongjian.projects.models import Project
 
 from .models import Article
 
@@ -38,17 +35,15 @@ class ArticleForm(ScopedModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 14}),
             "cover": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
-            "activities": forms.SelectMultiple(attrs={"size": 6}),
-            "agreements": forms.SelectMultiple(attrs={"size": 6}),
-            "projects": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_picker(self, "organization", "organizations", writable_organizations(self.user))
-        self.fields["activities"].queryset = Activity.objects.visible_to(self.user).active().order_by("-starts_at")
-        self.fields["agreements"].queryset = Agreement.objects.visible_to(self.user).active()
-        self.fields["projects"].queryset = Project.objects.visible_to(self.user).active()
+        # A district reports on thousands of these: searched by title, never listed in full.
+        for name in ("activities", "agreements", "projects"):
+            use_picker(self, name, name)
+            self.fields[name].widget.attrs["data-placeholder"] = _("Type words of the title")
         use_picker(self, "organizations", "organizations-directory")
 
 

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from gongjian.activities.models import Activity
 from gongjian.agreements.models import Agreement
 from gongjian.exchange.models import Need, Resource
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.paging import page_number
 from gongjian.lib.pickers import PickerField, PickerMultipleField
+from gongjian.projects.models import Project
 
 from .models import Membership, Organization, Person, Region
 
@@ -53,6 +55,14 @@ def _region_rows(queryset):
 def _listing_rows(queryset):
     # Newest first: a project links what was published for it lately.
     return queryset.order_by("-pk").values_list("uuid", "title", "organization__name")
+
+
+def _activity_rows(queryset):
+    return queryset.order_by("-starts_at", "-pk").values_list("uuid", "title", "host__name")
+
+
+def _project_rows(queryset):
+    return queryset.order_by("-pk").values_list("uuid", "title", "lead__name")
 
 
 def _agreement_rows(queryset):
@@ -89,6 +99,9 @@ SOURCES = {
     "needs": Source(Need, lambda user: Need.objects.visible_to(user).active(), _listing_rows),
     "resources": Source(Resource, lambda user: Resource.objects.visible_to(user).active(), _listing_rows),
     "agreements": Source(Agreement, lambda user: Agreement.objects.visible_to(user).active(), _agreement_rows),
+    # What a news article reports on.
+    "activities": Source(Activity, lambda user: Activity.objects.visible_to(user).active(), _activity_rows),
+    "projects": Source(Project, lambda user: Project.objects.visible_to(user).active(), _project_rows),
 }
 
 

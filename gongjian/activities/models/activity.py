@@ -75,6 +75,11 @@ class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
 
     scope_lookup = "host"
 
+    def search(self, text):
+        """Activities whose title holds ``text`` (the pickers' search)."""
+        text = (text or "").strip()
+        return self.filter(title__icontains=text) if text else self
+
     def visible_to(self, user):
         scope = scope_for(user)
         if scope.everything:

@@ -18,20 +18,20 @@ class TestArticleForm:
     def test_it_refuses_linking_an_activity_the_author_may_not_see(self, newsroom):
         hidden = make_activity(newsroom.world.foreign_org, title="街道内部活动")
         seen = make_activity(newsroom.world.own_branch, title="支部活动")
-        form = ArticleForm(article_data(newsroom, activities=[seen.pk, hidden.pk]), user=newsroom.author)
+        form = ArticleForm(article_data(newsroom, activities=[seen.uuid, hidden.uuid]), user=newsroom.author)
         assert not form.is_valid()
         assert list(form.errors) == ["activities"]
 
     def test_it_refuses_linking_a_project_the_author_takes_no_part_in(self, newsroom):
         foreign = ProjectFactory(lead=newsroom.world.foreign_org, title="街道项目")
-        form = ArticleForm(article_data(newsroom, projects=[foreign.pk]), user=newsroom.author)
+        form = ArticleForm(article_data(newsroom, projects=[foreign.uuid]), user=newsroom.author)
         assert not form.is_valid()
         assert list(form.errors) == ["projects"]
 
     def test_it_links_a_project_the_authors_organization_partners_in(self, newsroom):
         joint = ProjectFactory(lead=newsroom.world.foreign_org, title="共建项目")
         joint.partners.set([newsroom.world.own_branch])
-        form = ArticleForm(article_data(newsroom, projects=[joint.pk]), user=newsroom.author)
+        form = ArticleForm(article_data(newsroom, projects=[joint.uuid]), user=newsroom.author)
         assert form.is_valid(), form.errors
 
     def test_it_assumes_https_for_an_outlet_link_without_a_scheme(self, newsroom):
@@ -70,3 +70,32 @@ class TestActionForms:
         form = action_form("correct", data)
         assert not form.is_valid()
         assert list(form.errors) == [field]
+
+
+class TestLinkPickers:
+    """An article links activities, agreements and projects by search, never from a list of them all."""
+
+    def test_it_renders_none_of_them_as_options(self, newsroom, client_for):
+        from django.urls import reverse
+
+        for n in range(25):
+            make_activity(newsroom.world.own_branch, title=f"支部活动{n}")
+        page = client_for(newsroom.author).get(reverse("news:manage_create")).content.decode()
+        assert "支部活动" not in page
+        for name in ("activities", "agreements", "projects"):
+            assert f'name="{name}"' in page
+
+    def test_it_finds_what_the_author_may_see_by_title(self, newsroom, client_for):
+        from django.urls import reverse
+
+        make_activity(newsroom.world.own_branch, title="支部主题党日")
+        make_activity(newsroom.world.foreign_org, title="街道主题党日")
+        ProjectFactory(lead=newsroom.world.foreign_org, title="街道主题项目")
+        client = client_for(newsroom.author)
+
+        def found(source):
+            response = client.get(reverse("orgs:picker", kwargs={"source": source}), {"q": "主题"})
+            return [row["text"] for row in response.json()["results"]]
+
+        assert found("activities") == ["支部主题党日"]
+        assert found("projects") == []

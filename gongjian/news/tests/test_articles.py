@@ -154,7 +154,7 @@ def test_it_writes_an_article_through_the_shared_form(newsroom, client_for):
             "body": "<p>支部党员走进三新居民区。</p>",
             "category": Category.WORK,
             "organization": newsroom.world.own_branch.uuid,
-            "activities": [activity.pk],
+            "activities": [activity.uuid],
         },
     )
     article = Article.objects.get(title="支部开展主题党日")

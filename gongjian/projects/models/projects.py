@@ -49,6 +49,11 @@ class ProjectQuerySet(ScopedQuerySet, ArchivableQuerySet):
 
     scope_lookup = "lead"
 
+    def search(self, text):
+        """Projects whose title holds ``text`` (the pickers' search)."""
+        text = (text or "").strip()
+        return self.filter(title__icontains=text) if text else self
+
     def visible_to(self, user):
         ids = involved_org_ids(user)
         if ids is None:
