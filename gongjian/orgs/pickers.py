@@ -1,4 +1,5 @@
-"""The pickers of organizations, people and regions, and the JSON endpoint they search.
+"""The pickers of organizations, people and regions (and of the needs, resources, agreements,
+activities and projects that forms link to), and the JSON endpoint they search.
 
 Each source is a named set a user may choose from, built from the scoping querysets. A form's
 picker names its source, so the browser is offered exactly what that user may choose; the
