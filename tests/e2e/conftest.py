@@ -82,5 +82,9 @@ def pick(page):
         control.fill(query)
         page.locator(f'{select}-ts-dropdown [data-value="{value}"]').click()
         page.keyboard.press("Escape")  # a multiple picker stays open for the next choice
+        # Clearing the search box after a choice asks for matches again; an answer that arrives while
+        # the box still has focus opens the list again over whatever is below it (the save button).
+        control.blur()
+        page.locator(f"{select}-ts-dropdown").wait_for(state="hidden")
 
     return _pick
