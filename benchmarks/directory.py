@@ -84,6 +84,18 @@ def configure(args):
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def ready(args):
+    """The benchmark database configured and loaded (``args.import_rows`` unused), and its alliance admin:
+    what the scripts beside this one (pickers.py, search.py) start from."""
+    args.import_rows = 0
+    configure(args)
+    load(args, random.Random(20250301))
+    from gongjian.accounts.models import User
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_alliance_admin": True, "must_change_password": False})
+    return admin
+
+
 # --- Synthetic data -------------------------------------------------------------------------
 
 

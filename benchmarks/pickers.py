@@ -12,7 +12,6 @@ page:
 """
 
 import argparse
-import random
 import re
 import statistics
 import sys
@@ -65,17 +64,13 @@ def measure(client, url, n):
 def main():
     sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
-    args.import_rows = 0
-    directory.configure(args)
-    directory.load(args, random.Random(20250301))
+    admin = directory.ready(args)
 
     from django.test import Client
 
-    from gongjian.accounts.models import User
     from gongjian.lib.testing import sign_in
     from gongjian.orgs.tests.test_picker_pages import PAGES
 
-    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_alliance_admin": True, "must_change_password": False})
     roles = {"alliance admin": admin, "org admin": org_admin()}
     rows = []
     print(f"{'page':34} {'role':15} {'status':>6} {'KB':>9} {'options':>8} {'ms':>9}")

@@ -12,7 +12,6 @@ the median server time; the last line names the slowest:
 """
 
 import argparse
-import random
 import statistics
 import sys
 import time
@@ -69,17 +68,13 @@ def measure(client, url, n):
 def main():
     sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
-    args.import_rows = 0
-    directory.configure(args)
-    directory.load(args, random.Random(20250301))
+    admin = directory.ready(args)
 
     from django.test import Client
 
-    from gongjian.accounts.models import User
     from gongjian.lib.testing import api_client_for, sign_in
     from gongjian.orgs.models import Organization, Person, pinyin_keys
 
-    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_alliance_admin": True, "must_change_password": False})
     roles = {"alliance admin": admin, "org admin": pickers.org_admin(), "member": member()}
     sample = Organization.objects.filter(parent__isnull=True, sector="enterprise").order_by("pk").values_list("name", flat=True)[100]
     person = Person.objects.order_by("pk").values_list("name", flat=True)[12345]
