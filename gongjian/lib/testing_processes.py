@@ -129,6 +129,12 @@ class Host(Child):
         super().__init__([GUNICORN, "-c", ROOT / "deploy" / "gunicorn.conf.py"], environment, var_dir / "gunicorn.log")
 
     def start(self):
+        # As a deployment does before it starts the server (docs/deployment.md): with DEBUG off,
+        # pages name static files by the hashes in the manifest that collectstatic writes.
+        if not (self.var_dir / "static" / "staticfiles.json").exists():
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True, timeout=START_SECONDS
+            )
         super().start()
         self.wait_for(self.answers, "answer from gunicorn")
         return self
