@@ -1,4 +1,3 @@
-import functools
 import hashlib
 import hmac
 import json
@@ -8,7 +7,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import anchor
@@ -56,13 +54,7 @@ AUDIT_CHAIN_LOCK = 0x6A6A6175
 
 
 def object_type_labels() -> dict[str, str]:
-    """Every model's label, as records store it, with the model's name in the current language."""
-    return _object_type_labels(get_language())
-
-
-@functools.cache
-def _object_type_labels(language) -> dict[str, str]:
-    # Models and their names are fixed once the app registry is ready; only the language varies.
+    """Every platform model's label, as records store it, with the model's name in the current language."""
     return {model._meta.label_lower: str(model._meta.verbose_name) for model in apps.get_models() if model.__module__.startswith("gongjian.")}
 
 
@@ -105,7 +97,10 @@ class Record(models.Model):
     @property
     def object_type_label(self) -> str:
         """The stored model label ("orgs.organization") as the model's name in the reader's language."""
-        return object_type_labels().get(self.object_type, self.object_type)
+        # A plain lookup in the registry: a record may name a model that no longer exists.
+        app_label, _dot, model_name = self.object_type.partition(".")
+        model = apps.all_models.get(app_label, {}).get(model_name)
+        return str(model._meta.verbose_name) if model is not None else self.object_type
 
     def canonical(self) -> bytes:
         body = {
