@@ -97,9 +97,8 @@ class Record(models.Model):
     @property
     def object_type_label(self) -> str:
         """The stored model label ("orgs.organization") as the model's name in the reader's language."""
-        # A plain lookup in the registry: a record may name a model that no longer exists.
-        app_label, _dot, model_name = self.object_type.partition(".")
-        model = apps.all_models.get(app_label, {}).get(model_name)
+        # A record may name a model that no longer exists: then the stored label itself.
+        model = next((model for model in apps.get_models() if model._meta.label_lower == self.object_type), None)
         return str(model._meta.verbose_name) if model is not None else self.object_type
 
     def canonical(self) -> bytes:
