@@ -51,6 +51,13 @@ class ProjectViewSet(ScopedViewSet):
     filterset_class = ProjectFilterSet
     lookup_value_regex = UUID_REGEX
 
+    def filter_queryset(self, queryset):
+        # Filters apply to lists only: the FilterSet hides archived projects, which must still be
+        # fetched (and restored) by UUID, as on their page.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def check_create(self, serializer):
         if not scope_for(self.request.user).can_edit(serializer.validated_data["lead"].pk):
             raise PermissionDenied
