@@ -12,8 +12,8 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat, Lower
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -532,15 +532,15 @@ class OrganizationImporter(Importer):
                 continue
             # bulk_create takes each parent's id from the parent object, created one level up.
             Organization.objects.bulk_create(instances, batch_size=self.batch_size)
-            # The path needs the new id: one UPDATE per parent sets "<parent path><id>/" for all its new children.
-            by_prefix = defaultdict(list)
+            # The path needs the new id: "<parent's path><id>/", the parent's path read by the UPDATE
+            # itself, so a batch of rows under any number of parents is one statement.
             for instance in instances:
-                prefix = instance.parent.path if instance.parent_id else "/"
-                instance.path = f"{prefix}{instance.pk}/"
-                by_prefix[prefix].append(instance.pk)
-            for prefix, pks in by_prefix.items():
-                for batch in chunked(pks):
-                    Organization.objects.filter(pk__in=batch).update(path=Concat(Value(prefix), Cast("pk", CharField()), Value("/")))
+                instance.path = f"{instance.parent.path if instance.parent_id else '/'}{instance.pk}/"
+            parent_path = Organization.objects.filter(pk=OuterRef("parent_id")).values("path")
+            for batch in chunked([instance.pk for instance in instances]):
+                Organization.objects.filter(pk__in=batch).update(
+                    path=Concat(Coalesce(Subquery(parent_path), Value("/")), Cast("pk", CharField()), Value("/"))
+                )
 
     def update(self, rows):
         super().update([row for row in rows if not row.extra.get("moved")])
