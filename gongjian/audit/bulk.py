@@ -61,9 +61,10 @@ def _stored_form(changes: dict) -> dict:
     values or of lists of them, such as tags) already are and pass unchanged; anything else goes
     through JSON once.
     """
-    if all(type(key) is str and _plain(value, depth=2) for key, value in changes.items()):
-        return changes
-    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+    for key, value in changes.items():
+        if type(key) is not str or not _plain(value, depth=2):
+            return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+    return changes
 
 
 def _plain(value, depth) -> bool:
@@ -71,7 +72,13 @@ def _plain(value, depth) -> bool:
     kind = type(value)
     if kind in _SCALARS:
         return True
-    return kind is list and depth > 0 and all(_plain(item, depth - 1) for item in value)
+    if kind is not list or depth == 0:
+        return False
+    # Loops rather than all() over a generator: an import checks some 30 pairs for each of its rows.
+    for item in value:
+        if type(item) not in _SCALARS and not _plain(item, depth - 1):
+            return False
+    return True
 
 
 def append(records: Iterable[Record], batch_size: int = 1000) -> int:
