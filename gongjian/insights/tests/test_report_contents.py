@@ -1,0 +1,138 @@
+"""What the work report's Word file holds in cases the demo does not reach: long lists cut with the rest counted,
+a quiet period, photos (one lost on disk), and a report asked for in English."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from gongjian.activities.models import ActivityPhoto
+from gongjian.insights import rendering
+from gongjian.insights import report as report_module
+from gongjian.insights.models import GeneratedDocument
+
+from .conftest import activity, at, organization
+from .test_report import generate, word
+
+
+@pytest.fixture
+def word_only(monkeypatch, settings, tmp_path):
+    """Render to Word only: LibreOffice takes seconds and these tests are not about the PDF."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+    def unavailable(data):
+        raise rendering.PdfUnavailable("no LibreOffice in this test")
+
+    monkeypatch.setattr(rendering, "to_pdf", unavailable)
+
+
+def blocks(document):
+    return [block for section in document.content["sections"] for block in section["blocks"]]
+
+
+def list_naming(document, title):
+    found = [b for b in blocks(document) if b["type"] == "list" and any(title in item for item in b["items"])]
+    assert len(found) == 1, title
+    return found[0]
+
+
+def png(colour) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+# --- Long lists -------------------------------------------------------------------------------------------------------
+
+
+def test_it_names_the_first_twelve_activities_by_date_and_counts_the_rest(world, word_only):
+    partner = organization("松江经开区企业党支部", "enterprise")
+    titles = [f"专题联学第{n:02d}期" for n in range(1, 15)]
+    # Made out of order: the report lists them by their start.
+    for n in reversed(range(14)):
+        activity(world.own_org, "study", at(2023, 1 + n // 3, 1 + n, 9), title=titles[n], co_hosts=[partner] if n == 0 else [])
+    document = generate(world.own_org)
+    assert document.status == "done"
+    listed = list_naming(document, titles[0])
+    assert len(listed["items"]) == report_module.LISTED == 12
+    assert [item.split("　", 1)[1][: len(titles[0])] for item in listed["items"]] == titles[:12]
+    assert listed["items"][0].startswith("2023年1月1日　专题联学第01期") and partner.name in listed["items"][0]
+    assert listed["more"] == "……另有 2 项。" and listed["facts"] == 13
+    paragraphs, _tables = word(document.docx.path)
+    assert all(any(title in p for p in paragraphs) for title in titles[:12])
+    assert not any(titles[12] in p or titles[13] in p for p in paragraphs)
+    assert "……另有 2 项。" in paragraphs
+
+
+def test_it_names_six_partners_and_counts_the_others():
+    names = [f"单位{n}" for n in range(1, 10)]
+    assert report_module._names(names) == "单位1、单位2、单位3、单位4、单位5、单位6等 3 家"
+    assert report_module._names(names, limit=8) == "单位1、单位2、单位3、单位4、单位5、单位6、单位7、单位8等 1 家"
+    assert report_module._names(["", "单位1", None, "单位2"]) == "单位1、单位2"
+    assert report_module._names(names[:6]) == "、".join(names[:6])
+
+
+# --- A quiet period -----------------------------------------------------------------------------------------------------
+
+
+def test_it_reports_a_quiet_period_with_zeros_and_no_invented_work(world, word_only):
+    activity(world.own_org, "study", at(2023, 3, 1, 9), title="上半年的联学")  # outside the period asked for
+    document = generate(world.own_org, "2020-H1")
+    assert document.status == "done"
+    headings = [section["heading"] for section in document.content["sections"]]
+    assert len(headings) == 6  # no photos section
+    building = document.content["sections"][2]["blocks"]
+    assert [(b["text"], b["facts"]) for b in building] == [("本期暂无组织联建记录。", 0)]
+    paragraphs, tables = word(document.docx.path)
+    assert "上半年的联学" not in "\n".join(paragraphs)
+    by_track, sectors = tables
+    assert [row[1:] for row in by_track[1:]] == [["0", "0", "0", "0"]] * 3
+    assert {cell for row in sectors[1:] for cell in row[1:]} == {"0"}
+    # Every fact the draft states came from the records, however few.
+    assert document.facts_typed == 0 and document.facts_from_records == sum(b["facts"] for b in blocks(document))
+
+
+# --- Photos ----------------------------------------------------------------------------------------------------------------
+
+
+def test_it_puts_one_photo_per_activity_in_and_skips_one_lost_on_disk(world, word_only):
+    first = activity(world.own_org, "study", at(2023, 3, 1, 9), title="联学现场")
+    second = activity(world.own_org, "build", at(2023, 4, 1, 9), title="共建议事会")
+    ActivityPhoto.objects.create(activity=first, image=ContentFile(png("red"), name="a.png"), caption="联学合影", content_type="image/png")
+    ActivityPhoto.objects.create(
+        activity=first, image=ContentFile(png("blue"), name="b.png"), caption="同一活动的第二张", content_type="image/png"
+    )
+    lost = ActivityPhoto.objects.create(activity=second, image=ContentFile(png("green"), name="c.png"), content_type="image/png")
+    lost.image.storage.delete(lost.image.name)
+    document = generate(world.own_org)
+    assert document.status == "done" and document.error == ""
+    photos = document.content["sections"][5]["blocks"][0]
+    assert [(p["caption"]) for p in photos["photos"]] == ["联学合影", "共建议事会"]  # an uncaptioned photo takes its activity's title
+    assert photos["facts"] == 2
+    paragraphs, _tables = word(document.docx.path)
+    assert "联学合影" in paragraphs and "同一活动的第二张" not in paragraphs and "共建议事会" not in paragraphs
+    # The trend chart and the one photo still on disk.
+    from docx import Document
+
+    assert len(Document(document.docx.path).inline_shapes) == 2
+
+
+# --- The language it was asked in ------------------------------------------------------------------------------------------
+
+
+def test_it_writes_the_report_in_the_language_it_was_asked_in(world, word_only):
+    activity(world.own_org, "study", at(2023, 3, 1, 9), title="学院联学")
+    english = GeneratedDocument.objects.create(
+        kind="report", title="Report", period_key="2023-H1", organization=world.own_org, content={"language": "en"}
+    )
+    english.run()
+    english.refresh_from_db()
+    chinese = generate(world.own_org)
+    assert english.content["title"] == f"{world.own_org.name} regional party-building work report, First half of 2023"
+    assert chinese.content["title"] == f"{world.own_org.name}2023年上半年区域化党建工作总结"
+    english_text, chinese_text = word(english.docx.path)[0], word(chinese.docx.path)[0]
+    assert english_text[0] == english.content["title"] and chinese_text[0] == chinese.content["title"]
+    # The language is kept with the draft, and the records' own names are not translated.
+    assert english.content["language"] == "en" and any("学院联学" in p for p in english_text)
+    assert english_text[-1].startswith("Generated by Gongjian") and not chinese_text[-1].startswith("Generated")
