@@ -33,7 +33,16 @@ def administers_something(user) -> bool:
     return scope.administers
 
 
-class OrgFieldsViewSet(ScopedViewSet):
+class ListsActiveViewSet(ScopedViewSet):
+    """Lists start from ``.active()``, as the pages' lists do: deleting archives, and an archived row
+    leaves the list (its count included) but is still fetched by UUID."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.active() if self.action == "list" else queryset
+
+
+class OrgFieldsViewSet(ListsActiveViewSet):
     """Create and update need at least one of ``scope_fields`` to be an organization the user administers."""
 
     scope_fields: tuple[str, ...] = ()
@@ -56,7 +65,7 @@ class OrgFieldsViewSet(ScopedViewSet):
         self._check_orgs(serializer)
 
 
-class AgreementViewSet(ScopedViewSet):
+class AgreementViewSet(ListsActiveViewSet):
     """Co-building agreements with their parties; lifecycle steps are POST actions on one agreement."""
 
     queryset = Agreement.objects.prefetch_related(
@@ -203,7 +212,7 @@ class PracticeBaseViewSet(OrgFieldsViewSet):
     scope_fields = ("host",)
 
 
-class HonorViewSet(ScopedViewSet):
+class HonorViewSet(ListsActiveViewSet):
     """Honours and appointments; the serializer checks the issuer or a recipient is the user's."""
 
     queryset = Honor.objects.select_related("issuer").prefetch_related(
