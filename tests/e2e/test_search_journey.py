@@ -32,3 +32,23 @@ def test_it_finds_a_partner_by_pinyin_and_opens_its_profile(page, live_server, s
     box.press("Enter")
     expect(page.locator("h1")).to_have_text("搜索")
     expect(page.locator("#search-results [data-kind=organizations]")).to_contain_text("广富林街道党工委")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_closes_the_suggestions_on_escape_and_on_a_click_elsewhere(page, live_server, sign_in_as):
+    from gongjian.lib.testing import build_world
+
+    build_world()
+    sign_in_as("outsider")
+    box = page.get_by_role("searchbox", name="在联盟中搜索")
+    suggestions = page.locator("#navbar-search-results [data-suggestions]")
+
+    box.press_sequentially("slxy", delay=50)
+    expect(suggestions).to_be_visible()
+    box.press("Escape")
+    expect(suggestions).to_have_count(0)
+
+    box.press_sequentially("slxy", delay=50)  # typing again asks again
+    expect(suggestions).to_be_visible()
+    page.locator("main h1").click()
+    expect(suggestions).to_have_count(0)

@@ -31,3 +31,18 @@ document.addEventListener("click", function (event) {
   toggle.setAttribute("aria-expanded", String(open));
   document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
 });
+// The navbar search's suggestions (search/partials/suggestions.html) cover the page: Escape or a
+// click elsewhere closes them; typing again brings them back. (Chromium empties a search box on
+// Escape by itself, other browsers do not.)
+(function () {
+  function close() {
+    var results = document.getElementById("navbar-search-results");
+    if (results) { results.innerHTML = ""; }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.closest && event.target.closest("form[role=search]")) { close(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("form[role=search]")) { close(); }
+  });
+})();
