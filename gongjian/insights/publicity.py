@@ -38,16 +38,16 @@ def draft_publicity(figures: Figures, progress=lambda percent: None) -> dict:
         .filter(kind=ActivityKind.LECTURE, series__isnull=False)
         .values("series__name")
         .annotate(n=Count("pk"))
-        .order_by("-n")[:2]
+        .order_by("-n", "series__name")[:2]
     )
     for row in series:
         blocks.append(_p(_("The lecture series %(series)s held %(n)s lectures.") % {"series": row["series__name"], "n": row["n"]}, facts=2))
-    projects = figures.projects_active().annotate(n=Count("tasks", filter=Q(tasks__status=TaskStatus.ACCEPTED))).select_related("lead").order_by("-is_featured", "-n")[:3]
+    projects = figures.projects_active().annotate(n=Count("tasks", filter=Q(tasks__status=TaskStatus.ACCEPTED))).select_related("lead").order_by("-is_featured", "-n", "pk")[:3]
     for p in projects:
         blocks.append(
             _p(_("In the project “%(title)s”, led by %(lead)s, %(n)s tasks have been accepted.") % {"title": p.title, "lead": p.lead.name, "n": p.n}, facts=3)
         )
-    honours = list(figures.honours().order_by("awarded_on")[:3])
+    honours = list(figures.honours().order_by("awarded_on", "pk")[:3])
     if honours:
         blocks.append(_p(_("Honours: %(titles)s.") % {"titles": _names([f"“{h.title}”" for h in honours])}, facts=len(honours)))
     progress(60)
