@@ -263,8 +263,9 @@ def need_close(request, uuid):
 @require_POST
 @login_required
 def need_fulfil(request, uuid):
-    raw = request.POST.get("satisfaction", "")
-    satisfaction = int(raw) if raw.isdigit() else None
+    raw = request.POST.get("satisfaction", "").strip()
+    # Blank is no rating; anything else goes to the verb, which refuses what is not 1 to 5.
+    satisfaction = int(raw) if raw.isdigit() else raw or None
     return _verb(
         request,
         Need,

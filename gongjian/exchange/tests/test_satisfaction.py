@@ -73,3 +73,17 @@ def test_it_averages_the_ratings_of_the_needs_fulfilled_in_the_period(world, mak
     # The scope of the organization whose needs these are counts them; the other tree does not.
     assert Figures(InsightScope(world.foreign_org), Period.current_half()).totals()["satisfaction_count"] == 2
     assert Figures(InsightScope(world.own_org), Period.current_half()).totals()["satisfaction_count"] == 0
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "4.5", "9"])
+def test_it_refuses_a_rating_the_page_cannot_read_instead_of_dropping_it(world, claimed, client_for, raw):
+    client = client_for(world.outsider)
+    response = client.post(reverse("exchange:need_fulfil", args=[claimed.uuid]), {"satisfaction": raw}, follow=True)
+    assert "满意度评分为 1 到 5 分。" in response.content.decode()
+    assert Need.objects.get(pk=claimed.pk).status == "claimed"
+
+
+def test_it_takes_a_blank_rating_from_the_page_as_unrated(world, claimed, client_for):
+    client_for(world.outsider).post(reverse("exchange:need_fulfil", args=[claimed.uuid]), {"satisfaction": " "})
+    need = Need.objects.get(pk=claimed.pk)
+    assert (need.status, need.satisfaction) == ("fulfilled", None)
