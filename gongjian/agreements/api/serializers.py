@@ -179,6 +179,8 @@ class RatingSerializer(serializers.ModelSerializer):
         model = Rating
         fields = ["uuid", "rater", "rater_name", "obligation", "score", "comment", "created_at", "updated_at"]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+        # No UniqueTogetherValidator: a second rating of the same obligation by the same party revises the first (Agreement.rate).
+        validators = []
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -312,6 +314,8 @@ class PracticeBaseSerializer(VisibleLinksMixin, CleanModelSerializer):
             "created_at",
         ]
         read_only_fields = ["uuid", "created_at"]
+        # No UniqueTogetherValidator: full_clean() refuses a duplicate name with the form's message.
+        validators = []
 
 
 class HonorSerializer(CleanModelSerializer):
