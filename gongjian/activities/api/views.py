@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -208,9 +208,17 @@ class ActivityViewSet(HostScopedViewSet):
         """An organization's activities, newest first: hosted, co-hosted or attended by its members."""
         from django.apps import apps
 
-        organization = get_object_for(request.user, Organization, "view", uuid=request.query_params.get("organization", ""))
+        query = TimelineQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        organization = get_object_for(request.user, Organization, "view", uuid=query.validated_data["organization"])
         entries = apps.get_app_config("activities").org_timeline(organization, request.user)
         return Response(TimelineEntrySerializer(entries, many=True).data)
+
+
+class TimelineQuery(serializers.Serializer):
+    """The timeline's one parameter: a missing or malformed one is the caller's error (400), not a 404."""
+
+    organization = serializers.UUIDField()
 
 
 class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

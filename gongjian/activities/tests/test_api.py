@@ -256,3 +256,10 @@ def test_it_lists_a_persons_activities(world, api_for):
     # Someone outside the caller's scope is nobody: no way to probe their activities.
     response = api_for(world.outsider).get("/api/v1/activities/", {"person": str(world.member.person.uuid)})
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("params", [{}, {"organization": ""}, {"organization": "not-a-uuid"}])
+def test_it_answers_400_for_a_timeline_without_a_readable_organization(world, api_for, params):
+    response = api_for(world.org_admin).get("/api/v1/activities/timeline/", params)
+    assert response.status_code == 400
+    assert "organization" in response.json()
