@@ -138,17 +138,20 @@ def _study(figures, t):
     series = defaultdict(list)
     for a in lectures[:200]:
         series[a.series.name if a.series_id else ""].append(a)
+    # The first 200 lectures give the names and lines; each series' count is over all of them.
+    totals = {name or "": n for name, n in lectures.order_by().values_list("series__name").annotate(n=Count("pk"))}
     for name, items in series.items():
         speakers = []
         for a in items:
             speakers += [_speaker(p) for p in a.speakers.all() if _speaker(p) not in speakers]
-        values = {"series": name, "n": len(items), "names": _names(speakers, 8)}
+        total = totals.get(name, len(items))
+        values = {"series": name, "n": total, "names": _names(speakers, 8)}
         if name:
             head = _("Lecture series %(series)s: %(n)s lectures; speakers: %(names)s.") if speakers else _("Lecture series %(series)s: %(n)s lectures.")
         else:
             head = _("Lectures: %(n)s; speakers: %(names)s.") if speakers else _("Lectures: %(n)s.")
         blocks.append(_p(head % values, facts=1 + len(speakers)))
-        blocks.append(_list([_activity_line(a) for a in items[:LISTED]], len(items)))
+        blocks.append(_list([_activity_line(a) for a in items[:LISTED]], total))
     for kind, heading in (
         (ActivityKind.PAIRED_STUDY, _("Paired study exchanges")),
         (ActivityKind.TOPICAL_STUDY, _("Topical joint study")),
