@@ -23,6 +23,8 @@ class SeriesSerializer(CleanModelSerializer):
         model = Series
         fields = ["uuid", "name", "track", "organization", "organization_name", "description", "created_at", "updated_at"]
         read_only_fields = ["uuid", "created_at", "updated_at"]
+        # No UniqueTogetherValidator: full_clean() refuses a duplicate name with the form's message.
+        validators = []
 
 
 class ActivitySerializer(CleanModelSerializer):
