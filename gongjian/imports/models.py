@@ -233,9 +233,18 @@ class ImportJob(WorkedJob, TrackedModel):
         if not errors and self.apply_when_valid:
             self.schedule_apply()
 
-    def confirm(self) -> bool:
-        """The user confirmed the preview: ready -> running, once, however often they click."""
-        return self._move([self.Status.READY], self.Status.RUNNING, processed=0, started_at=timezone.now())
+    def confirm(self, by=None) -> bool:
+        """The user confirmed the preview: ready -> running, once, however often they click.
+
+        The import's records name the uploader, whose rights it runs with; who confirmed is recorded
+        here, since an alliance admin may confirm an org admin's upload.
+        """
+        with transaction.atomic():
+            moved = self._move([self.Status.READY], self.Status.RUNNING, processed=0, started_at=timezone.now())
+            if moved and by is not None:
+                changes = {"status": [self.Status.READY.value, self.Status.RUNNING.value]}
+                audit_bulk.append([audit_bulk.entry(Action.UPDATE, self, changes=changes, actor=by)])
+        return moved
 
     def apply(self):
         """Check again (the data may have changed since the preview), then write all rows or none."""
@@ -356,9 +365,9 @@ class ImportJob(WorkedJob, TrackedModel):
         else:
             self.validate()
 
-    def schedule_apply(self) -> bool:
+    def schedule_apply(self, by=None) -> bool:
         """Confirm and import now or in the background; False when the job was not ready."""
-        if not self.confirm():
+        if not self.confirm(by=by):
             return False
         if self.runs_in_background:
             from .tasks import apply_import

@@ -100,7 +100,7 @@ def apply(request, uuid):
     job = get_object_for(request.user, ImportJob, "change", uuid=uuid)
     if job.fail_if_worker_lost():
         messages.error(request, _("The import was interrupted: the background process stopped. Nothing was written; you can try again."))
-    elif not job.schedule_apply():
+    elif not job.schedule_apply(by=request.user):
         messages.error(request, _("This import is not ready to be confirmed."))
     elif job.status == ImportJob.Status.DONE:
         messages.success(request, _("The import is complete."))

@@ -48,7 +48,7 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixin
     @action(detail=True, methods=["post"])
     def apply(self, request, uuid=None):
         job = self.get_object()
-        if not job.schedule_apply():
+        if not job.schedule_apply(by=request.user):
             return Response({"detail": job.sheet_errors[0] if job.status == job.Status.FAILED and job.sheet_errors else _not_ready()}, status=status.HTTP_409_CONFLICT)
         job.refresh_from_db()
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED if job.is_busy else status.HTTP_200_OK)

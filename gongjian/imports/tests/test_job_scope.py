@@ -117,3 +117,30 @@ def test_the_api_names_a_missing_file_or_kind_and_keeps_no_job(world, api_for):
     assert (no_file.status_code, list(no_file.json())) == (400, ["file"])
     assert (no_kind.status_code, list(no_kind.json())) == (400, ["kind"])
     assert not ImportJob.objects.exists()
+
+
+def test_the_trail_names_who_confirmed_an_import_as_well_as_who_uploaded_it(world, client_for, api_for):
+    from gongjian.audit.models import Record, verify_chain
+
+    by_page = checked(world.org_admin, [org_row("设计三组", parent="示例学院党委")])
+    client_for(world.alliance_admin).post(reverse("imports:apply", args=[by_page.uuid]))
+    by_api = checked(world.org_admin, [org_row("设计四组", parent="示例学院党委")])
+    assert api_for(world.org_admin).post(f"{JOBS}{by_api.uuid}/apply/").status_code in (200, 202)
+
+    for job, confirmer in ((by_page, world.alliance_admin), (by_api, world.org_admin)):
+        confirmed = Record.objects.get(object_type="imports.importjob", object_id=str(job.pk), action="update")
+        assert (confirmed.actor, confirmed.changes) == (confirmer, {"status": ["ready", "running"]})
+        imported = Record.objects.get(object_type="imports.importjob", object_id=str(job.pk), action="import")
+        assert imported.actor == world.org_admin  # the rows were written with the uploader's rights
+        assert confirmed.pk < imported.pk
+    assert verify_chain() is None
+
+
+def test_a_second_confirmation_records_nothing(world, client_for):
+    from gongjian.audit.models import Record
+
+    job = checked(world.org_admin, [org_row("设计三组", parent="示例学院党委")])
+    client = client_for(world.org_admin)
+    client.post(reverse("imports:apply", args=[job.uuid]))
+    client.post(reverse("imports:apply", args=[job.uuid]))
+    assert Record.objects.filter(object_type="imports.importjob", object_id=str(job.pk), action="update").count() == 1
