@@ -228,7 +228,7 @@ class OrganizationImporter(Importer):
             pgettext_lazy("import column", "Region"),
             model_field=False,
             example="上海市/松江区/广富林街道",
-            help=pgettext_lazy("import help", "Region path from the city down, separated by /."),
+            help=pgettext_lazy("import help", "Region path from the city down, separated by /. Blank: an existing organization keeps its region."),
         ),
         Column("address", pgettext_lazy("import column", "Address"), example="上海市松江区龙腾路1000号"),
         Column(
@@ -395,10 +395,11 @@ class OrganizationImporter(Importer):
             elif parent.pk != instance.parent_id or instance.pk is None:
                 row.extra["moved"] = instance.pk is not None
                 instance.parent = parent
-        if self.regions is not None:
-            value = row.data.get("region", "")
+        value = row.data.get("region", "")
+        if self.regions is not None and value:
+            # A blank cell keeps the stored region, as a blank parent keeps the stored parent.
             try:
-                instance.region_id = self.regions.find(value) if value else None
+                instance.region_id = self.regions.find(value)
             except ValidationError as e:
                 errors.update(e.message_dict)
         if "tags" in row.data:

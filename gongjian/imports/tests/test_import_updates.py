@@ -119,3 +119,18 @@ def test_an_org_admin_cannot_change_a_membership_of_a_foreign_organization(world
     assert plan.errors == [{"row": 2, "messages": ["所属组织：您只能向自己管理的组织导入。"]}]
     membership.refresh_from_db()
     assert membership.role == "member"
+
+
+def test_a_blank_region_keeps_the_stored_region_and_a_given_one_replaces_it(world):
+    world.own_branch.region = world.street
+    world.own_branch.save()
+    blank = [org_row("工业设计系教工党支部", sector="学校", parent="示例学院党委", region="", address="设计楼")]
+    assert imported(OrganizationImporter, world.alliance_admin, ORG_HEADERS, blank)[UPDATE] == 1
+    world.own_branch.refresh_from_db()
+    assert (world.own_branch.address, world.own_branch.region) == ("设计楼", world.street)
+    assert "region_id" not in updates_of(world.own_branch)[-1].changes
+
+    given = [org_row("工业设计系教工党支部", sector="学校", parent="示例学院党委", region="松江区", address="设计楼")]
+    assert imported(OrganizationImporter, world.alliance_admin, ORG_HEADERS, given)[UPDATE] == 1
+    world.own_branch.refresh_from_db()
+    assert world.own_branch.region == world.district
