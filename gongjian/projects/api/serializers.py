@@ -196,6 +196,8 @@ class TaskSerializer(ProjectScopedSerializer):
             "created_at",
             "updated_at",
         ]
+        # No UniqueTogetherValidator: Task.clean() refuses a duplicate title on the title, as the form does.
+        validators = []
 
     def validate_project(self, value):
         if self.instance is not None and value.pk != self.instance.project_id:
