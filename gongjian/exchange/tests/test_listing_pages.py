@@ -41,13 +41,6 @@ class TestNeedActions:
         assert "不能将状态从“已发布”改为“已完成”。" in response.content.decode()
         assert Need.objects.get(pk=need.pk).status == "published"
 
-    def test_it_reads_a_satisfaction_that_is_not_a_number_as_unrated(self, world, client_for, make_need):
-        need = make_need(publish=True)
-        need.claim(world.own_org, by=world.org_admin).accept(world.outsider)
-        response = post(client_for(world.outsider), "need_fulfil", need, {"satisfaction": "很好"})
-        assert f"已将“{need.title}”标记为已完成。" in response.content.decode()
-        assert Need.objects.values_list("status", "satisfaction").get(pk=need.pk) == ("fulfilled", None)
-
     def test_it_unfeatures_a_need(self, world, client_for, make_need):
         need = make_need(publish=True)
         need.set_featured(True, by=world.alliance_admin)
