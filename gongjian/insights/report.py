@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gongjian.activities.choices import ActivityKind, Track
 from gongjian.activities.models import ActivityPhoto
@@ -40,10 +41,19 @@ def _list(items, total, facts_each=1):
     return block
 
 
-def _names(names, limit=6) -> str:
+def _names(names, limit=6, counted="organizations") -> str:
+    """The first ``limit`` names and how many more; Chinese counts people, organizations and things with different words."""
     names = [n for n in names if n]
     text = "、".join(names[:limit])
-    return text + (_(" and %(n)s others") % {"n": len(names) - limit} if len(names) > limit else "")
+    if len(names) <= limit:
+        return text
+    if counted == "people":
+        more = pgettext("people", " and %(n)s others")
+    elif counted == "items":
+        more = pgettext("items", " and %(n)s others")
+    else:
+        more = _(" and %(n)s others")
+    return text + more % {"n": len(names) - limit}
 
 
 def _date(value) -> str:
@@ -145,7 +155,7 @@ def _study(figures, t):
         for a in items:
             speakers += [_speaker(p) for p in a.speakers.all() if _speaker(p) not in speakers]
         total = totals.get(name, len(items))
-        values = {"series": name, "n": total, "names": _names(speakers, 8)}
+        values = {"series": name, "n": total, "names": _names(speakers, 8, counted="people")}
         if name:
             head = _("Lecture series %(series)s: %(n)s lectures; speakers: %(names)s.") if speakers else _("Lecture series %(series)s: %(n)s lectures.")
         else:
@@ -272,7 +282,7 @@ def _projects(figures, t):
             }
             outcomes = [o.title for o in p.outcomes.all()]
             if outcomes:
-                line += _("; outcomes: %(outcomes)s") % {"outcomes": _names(outcomes, 3)}
+                line += _("; outcomes: %(outcomes)s") % {"outcomes": _names(outcomes, 3, counted="items")}
             lines.append(line)
         blocks.append(_p(_("%(n)s projects under way, %(tasks)s tasks accepted in the period:") % {"n": t["projects_active"], "tasks": t["tasks_accepted"]}, facts=2))
         blocks.append(_list(lines, t["projects_active"], facts_each=4))

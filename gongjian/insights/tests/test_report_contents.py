@@ -14,7 +14,7 @@ from gongjian.insights import rendering
 from gongjian.insights import report as report_module
 from gongjian.insights.models import GeneratedDocument
 
-from .conftest import activity, at, organization
+from .conftest import activity, at, organization, project
 from .test_report import generate, word
 
 
@@ -165,3 +165,36 @@ def test_it_counts_every_lecture_of_a_long_series(world):
     assert 205 in [int(n) for n in re.findall(r"\d+", head["text"])], head["text"]
     listed = list_naming(content, "宣讲第000讲")
     assert len(listed["items"]) == 12 and listed["more"] == "……另有 193 项。"
+
+
+def test_it_counts_the_speakers_left_unnamed_as_people(world):
+    from gongjian.activities.models import Series
+    from gongjian.insights.figures import Figures
+    from gongjian.insights.periods import Period
+    from gongjian.insights.scope import InsightScope
+    from gongjian.orgs.models import Person
+
+    series = Series.objects.create(name="青年理论宣讲", organization=world.own_org)
+    speakers = [Person.objects.create(name=f"讲师{n:02d}") for n in range(10)]
+    for n, speaker in enumerate(speakers):
+        lecture = activity(world.own_org, "study", at(2023, 3, 1 + n, 9), kind="lecture", series=series, title=f"青年宣讲{n}")
+        lecture.speakers.set([speaker])
+    content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
+    head = next(b for b in blocks(content) if b["type"] == "p" and series.name in b["text"])
+    # Eight speakers named, two counted: people (人), not organizations (家).
+    assert "、".join(f"讲师{n:02d}" for n in range(8)) + "等 2 人" in head["text"]
+    assert head["facts"] == 1 + 10
+
+
+def test_it_counts_the_outcomes_left_unnamed_as_things(world):
+    from gongjian.insights.figures import Figures
+    from gongjian.insights.periods import Period
+    from gongjian.insights.scope import InsightScope
+    from gongjian.projects.models import Outcome
+
+    lab = project(world.own_org, start=datetime.date(2023, 3, 1), title="学院实验室共建项目")
+    for n in range(5):
+        Outcome.objects.create(project=lab, title=f"成果{n}")
+    content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
+    line = list_naming(content, "学院实验室共建项目")["items"][0]
+    assert line.endswith("成果0、成果1、成果2等 2 项")
