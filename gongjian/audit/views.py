@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from gongjian.lib.middleware import mark_no_store
 from gongjian.lib.views import ObjectListView
@@ -53,6 +54,7 @@ class RecordListView(ObjectListView):
         return False
 
 
+@require_safe
 @login_required
 def record_detail(request, pk):
     check_reader(request.user)

@@ -41,7 +41,9 @@ def test_the_pages_offer_no_way_to_write(client_for, admins, entries):
     entry = entries["failed"]
     for method in (client.post, client.put, client.delete, client.patch):
         assert method(LIST, {"action": "login"}).status_code == 405
-    client.post(reverse("audit:record_detail", args=[entry.pk]), {"actor_name": "someone", "outcome": "success"})
+    detail = reverse("audit:record_detail", args=[entry.pk])
+    assert client.post(detail, {"actor_name": "someone", "outcome": "success"}).status_code == 405
+    assert client.get(detail).status_code == 200
     stored = Record.objects.get(pk=entry.pk)
     assert (stored.actor_name, stored.outcome, stored.mac) == ("zhangwei", "failure", entry.mac)
     assert Record.objects.filter(pk__in=[e.pk for e in entries.values()]).count() == 4
