@@ -198,3 +198,24 @@ def test_it_counts_the_outcomes_left_unnamed_as_things(world):
     content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
     line = list_naming(content, "学院实验室共建项目")["items"][0]
     assert line.endswith("成果0、成果1、成果2等 2 项")
+
+
+def test_it_shows_photos_of_six_activities_however_many_the_first_one_has(world):
+    from gongjian.insights.figures import Figures
+    from gongjian.insights.periods import Period
+    from gongjian.insights.scope import InsightScope
+
+    crowded = activity(world.own_org, "study", at(2023, 3, 1, 9), title="百人联学")
+    later = [activity(world.own_org, "build", at(2023, 4, 1 + n, 9), title=f"共建活动{n}") for n in range(6)]
+    # Rows only: drafting reads which photos to show, rendering reads their files.
+    ActivityPhoto.objects.bulk_create(
+        ActivityPhoto(activity=crowded, image=f"activities/photos/{n}.png", caption=f"联学现场{n}", content_type="image/png")
+        for n in range(80)
+    )
+    ActivityPhoto.objects.bulk_create(
+        ActivityPhoto(activity=a, image=f"activities/photos/{a.pk}.png", content_type="image/png") for a in later
+    )
+    content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
+    photos = next(b for b in blocks(content) if b["type"] == "photos")
+    assert [p["caption"] for p in photos["photos"]] == ["联学现场0", "共建活动0", "共建活动1", "共建活动2", "共建活动3", "共建活动4"]
+    assert photos["facts"] == report_module.PHOTOS == 6
