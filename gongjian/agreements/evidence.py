@@ -45,7 +45,8 @@ def link(agreement, user, kind: str, uuid, note: str = ""):
     try:
         target = model._default_manager.visible_to(user).get(uuid=uuid)
     except (model.DoesNotExist, ValueError, ValidationError) as e:
-        raise ValidationError({"uuid": _("No such item, or you cannot see it.")}) from e
+        # Keyed as the API's request names it (EvidenceSerializer.target).
+        raise ValidationError({"target": _("No such item, or you cannot see it.")}) from e
     content_type = ContentType.objects.get_for_model(model)
     evidence, created = AgreementEvidence.objects.get_or_create(
         agreement=agreement,

@@ -38,6 +38,16 @@ def test_it_refuses_an_unknown_kind_on_the_kind(world, api_for, at_status):
     assert response.status_code == 400 and response.json() == {"kind": ["请选择一项活动或项目。"]}
 
 
+def test_it_refuses_an_item_out_of_sight_on_the_target(world, api_for, at_status):
+    agreement = at_status(S.PERFORMING)
+    hidden = make_activity(world.foreign_org, title="街道内部活动")
+    response = api_for(world.org_admin).post(
+        evidence_url(agreement), {"kind": "activities.activity", "target": str(hidden.uuid)}, format="json"
+    )
+    assert response.status_code == 400 and response.json() == {"target": ["该条目不存在，或您无权查看。"]}
+    assert not AgreementEvidence.objects.exists()
+
+
 def test_it_links_a_project_once_and_names_it_on_the_page(world, api_for, client_for, at_status):
     agreement = at_status(S.PERFORMING)
     project = ProjectFactory(lead=world.own_org, title="协议下的项目")
