@@ -31,8 +31,10 @@ def validate_mainland_phone(value: str):
         raise ValidationError(_("Enter a valid phone number, e.g. 13800138000 or 021-57890000."), code="phone")
 
 
-# A mainland mobile (with or without +86), or a run of 15 or more digits (an ID number), standing alone.
-PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)\d{14,17}[\dX](?!\d)")
+# A mainland mobile (with or without +86 or 0086), or a run of 15 to 18 digits (an ID number), standing alone.
+# An ID number starts with a region code (1-9): a desk line with its extension, such as 021-57890000-8001,
+# is as long once its hyphens are gone, but starts with its area code's 0.
+PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?1[3-9]\d{9}(?!\d)|(?<!\d)[1-9]\d{13,16}[\dX](?!\d)")
 
 
 def validate_public_contact(value: str):
