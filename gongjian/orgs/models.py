@@ -308,6 +308,9 @@ class Organization(MaterializedPathMixin, ArchivableModel, TrackedModel):
         siblings = Organization.objects.filter(parent_id=self.parent_id, name=self.name).exclude(pk=self.pk)
         if self.name and siblings.exists():
             raise ValidationError({"name": _("An organization with this name already exists under the same parent.")})
+        # The conditional unique constraint alone would answer with its own name (orgs_org_unique_credit_code).
+        if self.credit_code and Organization.objects.filter(credit_code=self.credit_code).exclude(pk=self.pk).exists():
+            raise ValidationError({"credit_code": _("Another organization already has this unified social credit code.")})
         # Names are shown on public pages (亮约, the showcase): SECURITY.md item 13.
         validate_publishable(self, ["name", "short_name", "public_contact"])
 

@@ -173,7 +173,9 @@ class OrganizationSerializer(CleanModelSerializer):
         ]
         read_only_fields = ["uuid", "archived_at", "created_at", "updated_at"]
         extra_kwargs = {
-            name: {"help_text": _("Empty for an organization outside your scope.")} for name in ("contact_name", "contact_email")
+            **{name: {"help_text": _("Empty for an organization outside your scope.")} for name in ("contact_name", "contact_email")},
+            # No DRF UniqueValidator: Organization.clean() refuses a duplicate code with the form's message.
+            "credit_code": {"validators": []},
         }
 
     def get_fields(self):

@@ -2,7 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
+from gongjian.orgs.forms import OrganizationForm
+from gongjian.orgs.models import Organization
 from gongjian.orgs.validators import (
     credit_code_check_char,
     validate_credit_code,
@@ -39,6 +42,41 @@ class TestCreditCode:
             "credit_code_format",
             ["统一社会信用代码由 18 位数字或大写字母组成（不含 I、O、S、V、Z）。"],
         )
+
+
+@pytest.mark.django_db
+class TestCreditCodeUniqueness:
+    DUPLICATE = ["已有其他组织使用此统一社会信用代码。"]
+
+    @pytest.fixture
+    def coded(self, world):
+        world.own_org.credit_code = PUBLISHED_CREDIT_CODES[0]
+        world.own_org.save()
+        return world
+
+    def test_it_lets_many_organizations_leave_it_blank(self, coded):
+        Organization(name="无代码社会组织", sector="social", kind="branch", parent=coded.foreign_org).full_clean()
+        coded.foreign_org.full_clean()
+
+    def test_it_names_the_field_of_a_code_another_organization_has(self, coded):
+        coded.foreign_org.credit_code = PUBLISHED_CREDIT_CODES[0].lower()
+        with pytest.raises(ValidationError) as error:
+            coded.foreign_org.full_clean()
+        assert error.value.message_dict == {"credit_code": self.DUPLICATE}
+        coded.own_org.full_clean()  # its own code is no duplicate
+
+    def test_it_says_the_same_in_the_form_and_the_api(self, coded, api_for):
+        data = {"name": coded.foreign_org.name, "sector": "government", "kind": "working_committee"}
+        form = OrganizationForm(data={**data, "credit_code": PUBLISHED_CREDIT_CODES[0]}, instance=coded.foreign_org, user=coded.outsider)
+        assert form.errors == {"credit_code": self.DUPLICATE}
+        url = f"/api/v1/orgs/organizations/{coded.foreign_org.uuid}/"
+        response = api_for(coded.outsider).patch(url, {"credit_code": PUBLISHED_CREDIT_CODES[0]}, format="json")
+        assert (response.status_code, response.json()) == (400, {"credit_code": self.DUPLICATE})
+
+    def test_it_is_refused_by_the_database_too(self, coded):
+        coded.foreign_org.credit_code = PUBLISHED_CREDIT_CODES[0]
+        with pytest.raises(IntegrityError), transaction.atomic():
+            coded.foreign_org.save()
 
 
 class TestMainlandPhone:
