@@ -53,7 +53,7 @@ def test_it_closes_a_resource_with_the_reason_and_declines_its_requests(world, m
     Resource.objects.filter(pk=resource.pk).update(available_until=days(-1))
     assert expire() == "Expired 0 needs, closed 1 resources."
     event = resource.events.get(to_status="closed")
-    assert (event.note, event.actor) == ("available_until", None)
+    assert (event.note, event.actor) == ("已过可提供期限，自动关闭。", None)
     request.refresh_from_db()
     assert (request.status, request.reject_reason) == ("rejected", "该资源已撤回。")
     assert Resource.objects.get(pk=resource.pk).capacity == 20

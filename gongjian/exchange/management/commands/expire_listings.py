@@ -4,9 +4,11 @@ Idempotent and safe to run daily: each item moves by compare-and-set, so a
 second run (or a concurrent one) finds nothing left to do.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from gongjian.exchange.models import Need, Resource
 
@@ -23,6 +25,9 @@ class Command(BaseCommand):
         resources = list(Resource.objects.active().due_to_expire(today))
         expired = closed = 0
         if not dry_run:
+            # The history shows the note as written: in the platform's language, not a field name.
+            with translation.override(settings.LANGUAGE_CODE):
+                note = gettext("Closed automatically: the end of its availability has passed.")
             for need in needs:
                 try:
                     need.expire()
@@ -31,7 +36,7 @@ class Command(BaseCommand):
                     pass  # someone claimed or closed it meanwhile
             for resource in resources:
                 try:
-                    resource.close(note="available_until")
+                    resource.close(note=note)
                     closed += 1
                 except ValidationError:
                     pass
