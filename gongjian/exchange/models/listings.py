@@ -225,6 +225,9 @@ class Need(Listing):
         """Raise why ``organization`` may not claim this need now (priority window, status, self-claims)."""
         if not self.is_open:
             raise ValidationError(gettext("This need is not open for claims."), code="not_open")
+        # Past its deadline an unclaimed need is expired, whether or not the nightly expire_listings has run.
+        if self.status == NeedStatus.PUBLISHED and self.deadline and self.deadline < (today or timezone.localdate()):
+            raise ValidationError(gettext("The need's deadline has passed; it no longer takes claims."), code="past_deadline")
         if organization.pk == self.organization_id:
             raise ValidationError(gettext("An organization cannot claim its own need."), code="own_need")
         if any(p.pk in (organization.pk, self.organization_id) for p in partners):

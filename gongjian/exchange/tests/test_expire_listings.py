@@ -17,11 +17,12 @@ def run(*args):
 
 
 def test_it_expires_needs_and_closes_resources_past_their_dates_once(world, make_need, make_resource):
-    late = make_need(publish=True, deadline=days(-1))
+    late = make_need(publish=True, deadline=days(2))
+    claim = late.claim(world.own_org, by=world.org_admin)  # made before the deadline, still waiting after it
+    Need.objects.filter(pk=late.pk).update(deadline=days(-1))
     current = make_need(title="还在期限内", publish=True, deadline=days(3))
     draft = make_need(title="草稿", deadline=days(-5))
     gone = make_resource(publish=True, available_until=days(-1))
-    claim = late.claim(world.own_org, by=world.org_admin)
     assert "Expired 1 needs, closed 1 resources." in run()
     assert Need.objects.get(pk=late.pk).status == "expired"
     assert (Need.objects.get(pk=current.pk).status, Need.objects.get(pk=draft.pk).status) == ("published", "draft")

@@ -69,14 +69,15 @@ def test_a_dry_run_counts_resources_too_and_changes_nothing(make_need, make_reso
 
 def test_a_need_claimed_while_the_command_runs_is_skipped_not_an_error(world, make_need, monkeypatch):
     raced = make_need("刚被认领", publish=True, deadline=days(3))
+    waiting = raced.claim(world.own_org, by=world.org_admin)
     late = make_need("确实过期", publish=True, deadline=days(3))
     Need.objects.update(deadline=days(-1))
     original = Need.expire
 
     def accepted_first(self, by=None):
         if self.pk == raced.pk:
-            # Another request accepts a claim between the command's listing and its write.
-            self.claim(world.own_org, by=world.org_admin).accept(world.outsider)
+            # Another request accepts the waiting claim between the command's listing and its write.
+            waiting.accept(world.outsider)
         return original(self, by=by)
 
     monkeypatch.setattr(Need, "expire", accepted_first)
