@@ -222,3 +222,18 @@ def test_it_refuses_a_publicity_draft_outside_the_admins_reach(world, client_for
     )
     assert client_for(world.member).post(CREATE, {"kind": "publicity", "period": H1}).status_code == 403
     assert not GeneratedDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "referer, back",
+    [
+        ("http://testserver/insights/?org=1", "http://testserver/insights/?org=1"),
+        ("https://evil.example/phish", "/insights/"),
+        ("//evil.example/phish", "/insights/"),
+        ("", "/insights/"),
+    ],
+)
+def test_a_bad_period_sends_the_user_back_only_to_a_page_of_this_site(world, client_for, referer, back):
+    response = client_for(world.org_admin).post(CREATE, {"kind": "report", "period": "2023-H9"}, HTTP_REFERER=referer)
+    assert response.status_code == 302 and response["Location"] == back
+    assert not GeneratedDocument.objects.exists()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,11 @@ def document_create(request):
         period = Period.parse(request.POST.get("period"))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
-        return HttpResponseRedirect(request.META.get("HTTP_REFERER") or "/insights/")
+        # Back to the page that asked, when it is one of ours.
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            back = "/insights/"
+        return HttpResponseRedirect(back)
     if kind == DocumentKind.LEDGER:
         title = _("%(organization)s ledger (%(period)s)") % {"organization": scope.label, "period": period.label}
     elif kind == DocumentKind.PUBLICITY:
