@@ -356,3 +356,16 @@ def grow(world, category, start, stop):
         base(world.own_org, day, partners=[partner])
         Pairing.objects.create(org_a=world.own_org, org_b=partner, start_date=day)
         alliance(partner, day, members=[world.own_org])
+
+
+@pytest.fixture
+def word_only(monkeypatch, settings, tmp_path):
+    """Render without LibreOffice (as on a server without it): these tests are not about the PDF, and it takes seconds."""
+    from gongjian.insights import rendering
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+    def unavailable(data):
+        raise rendering.PdfUnavailable("no LibreOffice in this test")
+
+    monkeypatch.setattr(rendering, "to_pdf", unavailable)

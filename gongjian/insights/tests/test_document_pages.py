@@ -10,7 +10,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from gongjian.insights import rendering
 from gongjian.insights.models import GeneratedDocument
 from gongjian.insights.periods import Period
 from gongjian.lib.jobs import this_worker
@@ -20,17 +19,6 @@ from .test_report import word
 
 H1 = "2023-H1"
 CREATE = "/insights/documents/new/"
-
-
-@pytest.fixture
-def word_only(monkeypatch, settings, tmp_path):
-    """Render to Word only: LibreOffice takes seconds and these tests are not about the PDF."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-    def unavailable(data):
-        raise rendering.PdfUnavailable("no LibreOffice in this test")
-
-    monkeypatch.setattr(rendering, "to_pdf", unavailable)
 
 
 def made(world, status, **fields):

@@ -265,16 +265,6 @@ def private_root(settings, tmp_path):
 
 
 @pytest.fixture
-def word_only(monkeypatch, private_root):
-    """Render without LibreOffice (as on a server without it): these tests are not about the PDF, and it takes seconds."""
-
-    def unavailable(data):
-        raise rendering.PdfUnavailable("no LibreOffice in this test")
-
-    monkeypatch.setattr(rendering, "to_pdf", unavailable)
-
-
-@pytest.fixture
 def two_trees(world):
     """One record of each kind the report names in each tree, and none shared between them."""
     own, foreign = world.own_org, world.foreign_org

@@ -5,28 +5,15 @@ import datetime
 import io
 import re
 
-import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from gongjian.activities.models import ActivityPhoto
-from gongjian.insights import rendering
 from gongjian.insights import report as report_module
 from gongjian.insights.models import GeneratedDocument
 
 from .conftest import activity, at, organization, project
 from .test_report import generate, word
-
-
-@pytest.fixture
-def word_only(monkeypatch, settings, tmp_path):
-    """Render to Word only: LibreOffice takes seconds and these tests are not about the PDF."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-    def unavailable(data):
-        raise rendering.PdfUnavailable("no LibreOffice in this test")
-
-    monkeypatch.setattr(rendering, "to_pdf", unavailable)
 
 
 def blocks(document):
