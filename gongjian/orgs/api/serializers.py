@@ -326,3 +326,4 @@ class MembershipSerializer(CleanModelSerializer):
         model = Membership
         fields = ["uuid", "person", "person_name", "organization", "organization_name", "role", "position", "joined_on", "left_on"]
         read_only_fields = ["uuid", "left_on"]
+        validators = []  # Model.full_clean() checks constraints with the form's messages
