@@ -7,9 +7,8 @@ cut to their first items with the total given, so a district-wide report stays r
 its size does not grow with the data.
 """
 
-from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -145,16 +144,17 @@ def _study(figures, t):
         )
     ]
     lectures = activities.filter(kind=ActivityKind.LECTURE).order_by("starts_at")
-    series = defaultdict(list)
-    for a in lectures[:200]:
-        series[a.series.name if a.series_id else ""].append(a)
-    # The first 200 lectures give the names and lines; each series' count is over all of them.
-    totals = {name or "": n for name, n in lectures.order_by().values_list("series__name").annotate(n=Count("pk"))}
-    for name, items in series.items():
+    # Every series of the period, in the order it began; each one's first 200 lectures give its
+    # speakers and lines, its count is over all of them.
+    totals = lectures.order_by().values("series").annotate(n=Count("pk"), first=Min("starts_at")).order_by("first")
+    for row in totals:
+        of_series = lectures.filter(series=row["series"]) if row["series"] else lectures.filter(series__isnull=True)
+        items = list(of_series[:200])
+        name = items[0].series.name if row["series"] else ""
         speakers = []
         for a in items:
             speakers += [_speaker(p) for p in a.speakers.all() if _speaker(p) not in speakers]
-        total = totals.get(name, len(items))
+        total = row["n"]
         values = {"series": name, "n": total, "names": _names(speakers, 8, counted="people")}
         if name:
             head = _("Lecture series %(series)s: %(n)s lectures; speakers: %(names)s.") if speakers else _("Lecture series %(series)s: %(n)s lectures.")

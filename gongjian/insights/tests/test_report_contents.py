@@ -154,6 +154,28 @@ def test_it_counts_every_lecture_of_a_long_series(world):
     assert len(listed["items"]) == 12 and listed["more"] == "……另有 193 项。"
 
 
+def test_it_names_a_series_that_begins_after_two_hundred_lectures_of_another(world):
+    from gongjian.activities.models import Activity, Series
+    from gongjian.insights.figures import Figures
+    from gongjian.insights.periods import Period
+    from gongjian.insights.scope import InsightScope
+
+    busy = Series.objects.create(name="百场宣讲", organization=world.own_org)
+    late = Series.objects.create(name="六月微党课", organization=world.own_org)
+    start = at(2023, 1, 2, 9)
+    Activity.objects.bulk_create(
+        Activity(
+            host=world.own_org, track="study", kind=Activity.Kind.LECTURE, series=busy if n < 201 else late, title=f"讲座{n:03d}",
+            starts_at=start + datetime.timedelta(hours=n), ends_at=start + datetime.timedelta(hours=n, minutes=90),
+        )
+        for n in range(204)
+    )  # fmt: skip
+    content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
+    heads = [b["text"] for b in blocks(content) if b["type"] == "p" and b["text"].startswith("举办")]
+    assert heads == ["举办百场宣讲 201 讲。", "举办六月微党课 3 讲。"]
+    assert list_naming(content, "讲座201")["items"][0].endswith("讲座201")
+
+
 def test_it_counts_the_speakers_left_unnamed_as_people(world):
     from gongjian.activities.models import Series
     from gongjian.insights.figures import Figures
