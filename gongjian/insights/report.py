@@ -292,7 +292,10 @@ def _projects(figures, t):
     if t["honours"]:
         lines = []
         for h in honours.order_by("awarded_on")[:LISTED]:
-            names = _names([str(r) for r in h.recipients.all()])
+            recipients = list(h.recipients.all())
+            # Recipients are people (人), organizations (家) or both, counted then as items (项).
+            kinds = {"people" if r.person_id else "organizations" for r in recipients}
+            names = _names([str(r) for r in recipients], counted=kinds.pop() if len(kinds) == 1 else "items")
             template = _("%(date)s, %(issuer)s appointed %(names)s as “%(title)s”") if h.kind == "appointment" else _("%(date)s, %(names)s named “%(title)s” by %(issuer)s")
             lines.append(template % {"date": _date(h.awarded_on), "issuer": h.issuer_label, "names": names, "title": h.title})
         blocks.append(_p(_("%(n)s honours and appointments:") % {"n": t["honours"]}))

@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 
+import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
@@ -12,7 +13,7 @@ from gongjian.activities.models import ActivityPhoto
 from gongjian.insights import report as report_module
 from gongjian.insights.models import GeneratedDocument
 
-from .conftest import activity, at, organization, project
+from .conftest import activity, at, honour, organization, project
 from .test_report import generate, word
 
 
@@ -228,3 +229,21 @@ def test_it_shows_photos_of_six_activities_however_many_the_first_one_has(world)
     photos = next(b for b in blocks(content) if b["type"] == "photos")
     assert [p["caption"] for p in photos["photos"]] == ["联学现场0", "共建活动0", "共建活动1", "共建活动2", "共建活动3", "共建活动4"]
     assert photos["facts"] == report_module.PHOTOS == 6
+
+
+@pytest.mark.parametrize(
+    "people, organizations, more",
+    [(8, 0, "等 2 人"), (0, 8, "等 2 家"), (4, 4, "等 2 项")],
+)
+def test_it_counts_unnamed_honour_recipients_by_what_they_are(world, people, organizations, more):
+    from gongjian.insights.figures import Figures
+    from gongjian.insights.periods import Period
+    from gongjian.insights.scope import InsightScope
+    from gongjian.orgs.models import Organization, Person
+
+    persons = [Person.objects.create(name=f"先进个人{n}") for n in range(people)]
+    units = [Organization.objects.create(name=f"先进支部{n}", sector="school", kind="branch", parent=world.own_org) for n in range(organizations)]
+    honour(datetime.date(2023, 5, 4), issuer=world.own_org, organizations=units, people=persons, title="五四红旗")
+    content = report_module.draft(Figures(InsightScope(world.own_org), Period.parse("2023-H1")))
+    line = next(item for b in blocks(content) if b["type"] == "list" for item in b["items"] if "五四红旗" in item)
+    assert more in line, line
