@@ -82,3 +82,22 @@ def admins(db):
         superuser = make_user("root", is_superuser=True, is_staff=True)
 
     return Admins
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test outside tests/e2e that takes Playwright's ``page`` (a parameter of that name does).
+
+    pytest-playwright then runs it once per browser, and pytest groups every test of that browser
+    together: the browser journeys move up among the database tests, and their database flush
+    (they are transactional) wipes the rows that migrations seed (the need categories) for every
+    test after them.
+    """
+    misplaced = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {}) and "/e2e/" not in str(item.path)
+    ]
+    if misplaced:
+        raise pytest.UsageError(
+            "Only tests/e2e may use Playwright's page fixture; rename these tests' `page` parameter:\n  " + "\n  ".join(misplaced)
+        )

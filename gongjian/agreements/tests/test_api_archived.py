@@ -46,8 +46,8 @@ KINDS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "page", "factory"), KINDS, ids=[kind for kind, _, _ in KINDS])
-def test_it_drops_a_deleted_row_from_the_api_list_like_the_page(world, api_for, client_for, endpoint, page, factory):
+@pytest.mark.parametrize(("endpoint", "list_url", "factory"), KINDS, ids=[kind for kind, _, _ in KINDS])
+def test_it_drops_a_deleted_row_from_the_api_list_like_the_page(world, api_for, client_for, endpoint, list_url, factory):
     obj = factory(world)
     client = api_for(world.org_admin)
     url = f"/api/v1/agreements/{endpoint}/"
@@ -56,6 +56,6 @@ def test_it_drops_a_deleted_row_from_the_api_list_like_the_page(world, api_for, 
     assert type(obj).objects.get(pk=obj.pk).is_archived
     assert client.get(url).json()["results"] == []
     assert client.get(url, {"count": "true"}).json()["count"] == 0
-    assert "将删除" not in client_for(world.org_admin).get(reverse(f"agreements:{page}")).content.decode()
+    assert "将删除" not in client_for(world.org_admin).get(reverse(f"agreements:{list_url}")).content.decode()
     # Its history stays reachable by UUID.
     assert client.get(f"{url}{obj.uuid}/").status_code == 200

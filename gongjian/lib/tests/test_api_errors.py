@@ -88,10 +88,10 @@ def test_it_refuses_list_parameters_that_are_not_what_the_schema_says(world, api
     assert api_for(world.org_admin).get(ORGS, query).status_code == 400
 
 
-@pytest.mark.parametrize("page", ["0", "", "x", "²", str(10**30)])
-def test_it_answers_404_for_a_page_that_is_not_one(world, api_for, page):
+@pytest.mark.parametrize("number", ["0", "", "x", "²", str(10**30)])
+def test_it_answers_404_for_a_page_that_is_not_one(world, api_for, number):
     # A page past any list (10**30) overflowed the database's integers: a 500.
-    assert api_for(world.org_admin).get(ORGS, {"page": page}).status_code == 404
+    assert api_for(world.org_admin).get(ORGS, {"page": number}).status_code == 404
 
 
 @pytest.mark.parametrize("value", ["true", "false", "1", "0", "TRUE"])

@@ -93,9 +93,9 @@ class TestOrganizations:
         seen = {row["uuid"] for row in first["results"] + last["results"]}
         assert len(seen) == 3
 
-    @pytest.mark.parametrize("page", ["4", "0", "x"])
-    def test_it_answers_404_for_a_page_that_does_not_exist(self, world, api_for, page):
-        response = api_for(world.alliance_admin).get(f"{API}/organizations/", {"page_size": 2, "page": page})
+    @pytest.mark.parametrize("number", ["4", "0", "x"])
+    def test_it_answers_404_for_a_page_that_does_not_exist(self, world, api_for, number):
+        response = api_for(world.alliance_admin).get(f"{API}/organizations/", {"page_size": 2, "page": number})
         assert response.status_code == 404
 
     def test_it_creates_under_a_parent_the_org_admin_administers(self, world, api_for):

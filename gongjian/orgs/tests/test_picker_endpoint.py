@@ -30,12 +30,12 @@ def many_branches(world):
 
 
 class TestPaging:
-    @pytest.mark.parametrize("page", ["abc", "0", "-3", ""])
-    def test_it_reads_a_page_number_it_cannot_use_as_the_first(self, world, many_branches, client_for, page):
+    @pytest.mark.parametrize("number", ["abc", "0", "-3", ""])
+    def test_it_reads_a_page_number_it_cannot_use_as_the_first(self, world, many_branches, client_for, number):
         client = client_for(world.org_admin)
         first = pick(client, "organizations", q="cs", page="1")
         assert len(first["results"]) == PAGE_SIZE
-        assert pick(client, "organizations", q="cs", page=page) == first
+        assert pick(client, "organizations", q="cs", page=number) == first
 
     def test_it_keeps_the_query_and_source_in_the_next_link(self, world, many_branches, client_for):
         answer = pick(client_for(world.org_admin), "organizations-editable", q="cs")
