@@ -52,6 +52,14 @@ class ArchivableQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
 
+class TitleSearchQuerySet(models.QuerySet):
+    """``search(text)``: the rows whose title holds the text, as the pickers ask (orgs.pickers)."""
+
+    def search(self, text):
+        text = (text or "").strip()
+        return self.filter(title__icontains=text) if text else self
+
+
 class ArchivableModel(models.Model):
     """Something with history is archived, never deleted."""
 

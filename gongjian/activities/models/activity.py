@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.lib.access import ScopedQuerySet, scope_for
-from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TitleSearchQuerySet, TrackedModel
 from gongjian.lib.richtext import clean_html
 
 from ..choices import COUNTED_STATUSES, ActivityKind, RegistrationStatus, Track
@@ -70,15 +70,10 @@ class Series(TrackedModel):
         return reverse("activities:series_detail", kwargs={"uuid": self.uuid})
 
 
-class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet):
+class ActivityQuerySet(ScopedQuerySet, ArchivableQuerySet, TitleSearchQuerySet):
     """Editable by admins of the host (and above); visible to the organizations it reaches."""
 
     scope_lookup = "host"
-
-    def search(self, text):
-        """Activities whose title holds ``text`` (the pickers' search)."""
-        text = (text or "").strip()
-        return self.filter(title__icontains=text) if text else self
 
     def visible_to(self, user):
         scope = scope_for(user)

@@ -18,7 +18,7 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
-from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TitleSearchQuerySet, TrackedModel
 from gongjian.news.safety.detect import Scanner
 from gongjian.news.safety.publishing import validate_publishable
 
@@ -59,14 +59,9 @@ DATED_TRANSITIONS = ("sign", "publish", "start_performing", "evaluate")
 FUTURE = _("The effective date cannot be in the future.")
 
 
-class AgreementQuerySet(ScopedQuerySet, ArchivableQuerySet):
+class AgreementQuerySet(ScopedQuerySet, ArchivableQuerySet, TitleSearchQuerySet):
     scope_lookup = "parties__organization"
     scope_multi = True
-
-    def search(self, text):
-        """Agreements whose title holds ``text`` (the pickers' search)."""
-        text = (text or "").strip()
-        return self.filter(title__icontains=text) if text else self
 
     def public(self):
         """What the public page may show: disclosed (亮约) and not withdrawn."""

@@ -15,7 +15,7 @@ from gongjian.audit.models import Action
 from gongjian.audit.recording import record
 from gongjian.lib.access import ScopedQuerySet, scope_for
 from gongjian.lib.effective import Floor, audit_changes, effective_moment
-from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TrackedModel
+from gongjian.lib.models import ArchivableModel, ArchivableQuerySet, TitleSearchQuerySet, TrackedModel
 from gongjian.lib.richtext import clean_html
 from gongjian.news.safety.publishing import validate_publishable
 
@@ -44,15 +44,10 @@ def _sum_weights(status=None):
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-class ProjectQuerySet(ScopedQuerySet, ArchivableQuerySet):
+class ProjectQuerySet(ScopedQuerySet, ArchivableQuerySet, TitleSearchQuerySet):
     """Visible to the lead's and partners' people; editable by the lead organization's admins."""
 
     scope_lookup = "lead"
-
-    def search(self, text):
-        """Projects whose title holds ``text`` (the pickers' search)."""
-        text = (text or "").strip()
-        return self.filter(title__icontains=text) if text else self
 
     def visible_to(self, user):
         ids = involved_org_ids(user)
